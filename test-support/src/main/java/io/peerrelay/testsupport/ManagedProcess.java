@@ -1,0 +1,82 @@
+package io.peerrelay.testsupport;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A child process that cannot outlive the JVM that started it.
+ *
+ * <p>A shutdown hook cannot run when the JVM is killed with SIGKILL (a CI timeout, an IDE stop
+ * button), and etcd or kube-apiserver left behind hold ports and disk. So every child runs under a
+ * tiny bash watchdog that polls the JVM's pid and stops the child when the JVM is gone; a normal
+ * {@link #stop()} sends SIGTERM to the watchdog, which forwards it and waits.
+ */
+final class ManagedProcess implements AutoCloseable {
+
+  private static final String WATCHDOG =
+      "\"$@\" & c=$!; trap 'kill -TERM $c 2>/dev/null; wait $c; exit 0' TERM INT; "
+          + "while kill -0 \"$PEERRELAY_PARENT_PID\" 2>/dev/null && kill -0 $c 2>/dev/null;"
+          + " do sleep 0.5; done; kill -TERM $c 2>/dev/null; wait $c";
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private ManagedProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  static ManagedProcess start(String name, Path log, List<String> command) throws IOException {
+    List<String> full = new ArrayList<>(List.of("bash", "-c", WATCHDOG, name));
+    full.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(full);
+    pb.environment().put("PEERRELAY_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return new ManagedProcess(name, pb.start(), log);
+  }
+
+  String name() {
+    return name;
+  }
+
+  Path log() {
+    return log;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Stops the child (SIGTERM, then SIGKILL of the whole tree after a grace period). */
+  void stop() {
+    if (!process.isAlive()) {
+      return;
+    }
+    List<ProcessHandle> tree = process.descendants().toList();
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        tree.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (ProcessHandle h : tree) {
+      if (h.isAlive()) {
+        h.destroyForcibly();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
