@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>One control plane per test JVM: it is started by the first test class that uses the extension,
  * kept in JUnit's root store and stopped when the whole test plan ends. Test methods and
  * constructors may declare {@link LocalControlPlane} or {@link KubernetesClient} parameters. Files
- * (logs, kubeconfig) go to {@code target/control-plane/} of the module under test.
+ * (logs, kubeconfig) go to {@code control-plane/} in the module's build folder ({@code target/}).
  */
 public final class ControlPlaneExtension implements BeforeAllCallback, ParameterResolver {
 
@@ -32,8 +32,13 @@ public final class ControlPlaneExtension implements BeforeAllCallback, Parameter
         .getStore(NS)
         .computeIfAbsent(
             LocalControlPlane.class,
-            k -> LocalControlPlane.start(Path.of("target", "control-plane").toAbsolutePath()),
+            k -> LocalControlPlane.start(buildDir().resolve("control-plane")),
             LocalControlPlane.class);
+  }
+
+  /** The module's build folder (the build passes it; {@code target} when run from an IDE). */
+  public static Path buildDir() {
+    return Path.of(System.getProperty("peerrelay.buildDir", "target")).toAbsolutePath();
   }
 
   @Override
