@@ -1,0 +1,70 @@
+package io.peerrelay.operator.api;
+
+/** Condition types, statuses and reasons used in PeerRelay and RelayGrant status. */
+public final class Conditions {
+
+  /** Type: the relay fleet (or grant) is doing its job. */
+  public static final String READY = "Ready";
+
+  /** Type (PeerRelay): whether any RelayGrant gives clients access. */
+  public static final String ACCESS = "Access";
+
+  /** Type (PeerRelay): whether the exposure was built as the user asked. */
+  public static final String EXPOSURE = "Exposure";
+
+  /** Status value. */
+  public static final String TRUE = "True";
+
+  /** Status value. */
+  public static final String FALSE = "False";
+
+  /** Status value. */
+  public static final String UNKNOWN = "Unknown";
+
+  /** Ready reason: every replica has a ready pod and at least one endpoint. */
+  public static final String REASON_READY = "Ready";
+
+  /** Ready reason: some replica has no endpoint yet (load balancer provisioning). */
+  public static final String REASON_ENDPOINTS_PENDING = "EndpointsPending";
+
+  /** Ready reason: some replica's pod is not ready. */
+  public static final String REASON_PODS_PENDING = "PodsPending";
+
+  /** Ready reason: the spec or a derived config is invalid. */
+  public static final String REASON_CONFIG_INVALID = "ConfigInvalid";
+
+  /** Ready reason: the namespace's Pod Security level forbids hostNetwork pods. */
+  public static final String REASON_POD_SECURITY_BLOCKED = "PodSecurityBlocked";
+
+  /** Ready reason: spec.replicas is 0. */
+  public static final String REASON_SCALED_TO_ZERO = "ScaledToZero";
+
+  /** Ready reason: a template change is rolling through the replicas. */
+  public static final String REASON_PROGRESSING = "Progressing";
+
+  /** Access reason: at least one client key is granted. */
+  public static final String REASON_GRANTED = "Granted";
+
+  /** Access reason: no RelayGrant selects this relay (default deny: nobody can allocate). */
+  public static final String REASON_NO_GRANTS = "NoGrants";
+
+  /** Exposure reason: built as asked. */
+  public static final String REASON_OK = "Ok";
+
+  /** Exposure reason: a user Service annotation was replaced by a value the operator needs. */
+  public static final String REASON_ANNOTATION_OVERRIDDEN = "AnnotationOverridden";
+
+  /** RelayGrant Ready reason: every source resolved. */
+  public static final String REASON_RESOLVED = "Resolved";
+
+  /** RelayGrant Ready reason: a referenced Secret or key in it is missing. */
+  public static final String REASON_SECRET_MISSING = "SecretMissing";
+
+  /** RelayGrant Ready reason: a client key is not {@code discokey:<64 hex>}. */
+  public static final String REASON_KEY_MALFORMED = "KeyMalformed";
+
+  /** RelayGrant Ready reason: the selector matches no PeerRelay in the namespace. */
+  public static final String REASON_NO_RELAYS_MATCHED = "NoRelaysMatched";
+
+  private Conditions() {}
+}

@@ -1,0 +1,92 @@
+package io.peerrelay.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.Objects;
+
+/** One AWS Elastic IP a replica's NLB is pinned to, with the subnet and zone it lives in. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.subnetID) == has(self.zone)",
+    message =
+        "elasticIPs[]: give subnetID and zone together (the NLB subnet must be in the zone the"
+            + " relay pod is pinned to), or neither")
+public class ElasticIP {
+
+  @JsonPropertyDescription(
+      "Allocation ID of the Elastic IP (eipalloc-...), stamped as"
+          + " service.beta.kubernetes.io/aws-load-balancer-eip-allocations.")
+  @JsonProperty("allocationID")
+  @Required
+  @Pattern("^eipalloc-[0-9a-f]+$")
+  private String allocationID;
+
+  @JsonPropertyDescription(
+      "Subnet ID (subnet-...) of the NLB for this replica, stamped as"
+          + " service.beta.kubernetes.io/aws-load-balancer-subnets. Give it together with zone.")
+  @JsonProperty("subnetID")
+  @Pattern("^subnet-[0-9a-f]+$")
+  private String subnetID;
+
+  @JsonPropertyDescription(
+      "Availability zone of subnetID (e.g. us-east-1a); the replica's pod gets a"
+          + " topology.kubernetes.io/zone nodeSelector for it, because an NLB only forwards to"
+          + " targets in its enabled zones.")
+  private String zone;
+
+  public ElasticIP() {}
+
+  public ElasticIP(String allocationID, String subnetID, String zone) {
+    this.allocationID = allocationID;
+    this.subnetID = subnetID;
+    this.zone = zone;
+  }
+
+  @JsonProperty("allocationID")
+  public String getAllocationID() {
+    return allocationID;
+  }
+
+  @JsonProperty("allocationID")
+  public void setAllocationID(String allocationID) {
+    this.allocationID = allocationID;
+  }
+
+  @JsonProperty("subnetID")
+  public String getSubnetID() {
+    return subnetID;
+  }
+
+  @JsonProperty("subnetID")
+  public void setSubnetID(String subnetID) {
+    this.subnetID = subnetID;
+  }
+
+  public String getZone() {
+    return zone;
+  }
+
+  public void setZone(String zone) {
+    this.zone = zone;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof ElasticIP)) {
+      return false;
+    }
+    ElasticIP e = (ElasticIP) o;
+    return Objects.equals(allocationID, e.allocationID)
+        && Objects.equals(subnetID, e.subnetID)
+        && Objects.equals(zone, e.zone);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(allocationID, subnetID, zone);
+  }
+}

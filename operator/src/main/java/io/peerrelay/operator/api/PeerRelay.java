@@ -1,0 +1,58 @@
+package io.peerrelay.operator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A fleet of peer relays: one hostNetwork relay pod (and its exposure) per replica. */
+@Group(PeerRelay.GROUP)
+@Version(PeerRelay.VERSION)
+@ShortNames("pr")
+@Categories("peerrelay")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Reason",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Replicas",
+    jsonPath = ".spec.replicas",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Ready Replicas",
+    jsonPath = ".status.readyReplicas",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Endpoints",
+    jsonPath = ".status.endpointSummary",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class PeerRelay extends CustomResource<PeerRelaySpec, PeerRelayStatus>
+    implements Namespaced {
+
+  /** The API group of every PeerRelay resource. */
+  public static final String GROUP = "peerrelay.io";
+
+  /** The served and stored API version. */
+  public static final String VERSION = "v1alpha1";
+
+  @Override
+  protected PeerRelaySpec initSpec() {
+    return new PeerRelaySpec();
+  }
+
+  @Override
+  protected PeerRelayStatus initStatus() {
+    return new PeerRelayStatus();
+  }
+}
