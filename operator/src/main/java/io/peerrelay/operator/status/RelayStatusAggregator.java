@@ -1,0 +1,163 @@
+package io.peerrelay.operator.status;
+
+import static io.peerrelay.operator.api.Conditions.ACCESS;
+import static io.peerrelay.operator.api.Conditions.EXPOSURE;
+import static io.peerrelay.operator.api.Conditions.FALSE;
+import static io.peerrelay.operator.api.Conditions.READY;
+import static io.peerrelay.operator.api.Conditions.TRUE;
+
+import io.peerrelay.operator.api.Condition;
+import io.peerrelay.operator.api.Conditions;
+import io.peerrelay.operator.api.PeerRelayStatus;
+import io.peerrelay.operator.api.RelayEndpoint;
+import io.peerrelay.operator.api.ReplicaStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The one place PeerRelay status is built: from {@link RelayFacts} and the previous status (for
+ * transition times) to the next status. Pure; the reconciler patches the result only when it
+ * differs from what is stored.
+ */
+public final class RelayStatusAggregator {
+
+  private final Clock clock;
+
+  public RelayStatusAggregator(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** The status for {@code facts}; conditions keep {@code previous}'s transition times. */
+  public PeerRelayStatus aggregate(PeerRelayStatus previous, RelayFacts facts) {
+    List<Condition> before = previous == null ? List.of() : previous.getConditions();
+    PeerRelayStatus s = new PeerRelayStatus();
+    s.setObservedGeneration(facts.generation());
+    s.setSelector(facts.selector());
+
+    List<ReplicaStatus> replicas = new ArrayList<>();
+    List<RelayEndpoint> endpoints = new ArrayList<>();
+    int ready = 0;
+    int withPods = 0;
+    for (ReplicaFacts r : facts.replicas()) {
+      List<String> addresses = r.endpoints().stream().distinct().sorted().toList();
+      ReplicaStatus rs = new ReplicaStatus();
+      rs.setIndex(r.index());
+      rs.setPodName(r.podName());
+      rs.setNode(r.node());
+      rs.setReady(r.ready());
+      rs.setPublicKey(r.publicKey());
+      rs.setEndpoints(new ArrayList<>(addresses));
+      replicas.add(rs);
+      addresses.forEach(a -> endpoints.add(new RelayEndpoint(r.index(), a)));
+      ready += r.ready() ? 1 : 0;
+      withPods += r.podName() != null ? 1 : 0;
+    }
+    replicas.sort((a, b) -> Integer.compare(a.getIndex(), b.getIndex()));
+    endpoints.sort(
+        (a, b) ->
+            a.getReplica().equals(b.getReplica())
+                ? a.getAddress().compareTo(b.getAddress())
+                : Integer.compare(a.getReplica(), b.getReplica()));
+    s.setReplicaStatuses(replicas);
+    s.setEndpoints(endpoints);
+    s.setEndpointSummary(
+        endpoints.isEmpty()
+            ? null
+            : endpoints.stream().map(RelayEndpoint::getAddress).collect(Collectors.joining(",")));
+    s.setReplicas(withPods);
+    s.setReadyReplicas(ready);
+    s.setGrantedKeys(facts.grantedKeys());
+
+    long gen = facts.generation();
+    var now = clock.instant();
+    List<Condition> conditions = new ArrayList<>();
+    Verdict v = readyVerdict(facts, ready);
+    conditions.add(ConditionTransitions.next(before, READY, v.status, v.reason, v.message, gen, now));
+    conditions.add(
+        facts.grantedKeys() > 0
+            ? ConditionTransitions.next(
+                before,
+                ACCESS,
+                TRUE,
+                Conditions.REASON_GRANTED,
+                facts.grantedKeys() + " client key(s) granted by RelayGrants selecting this relay",
+                gen,
+                now)
+            : ConditionTransitions.next(
+                before,
+                ACCESS,
+                FALSE,
+                Conditions.REASON_NO_GRANTS,
+                "no RelayGrant selects this relay: it refuses every allocation (default deny)",
+                gen,
+                now));
+    conditions.add(
+        facts.overriddenAnnotations().isEmpty()
+            ? ConditionTransitions.next(
+                before, EXPOSURE, TRUE, Conditions.REASON_OK, "exposure built as specified", gen, now)
+            : ConditionTransitions.next(
+                before,
+                EXPOSURE,
+                FALSE,
+                Conditions.REASON_ANNOTATION_OVERRIDDEN,
+                "the operator replaced these user Service annotations with the values an AWS NLB"
+                    + " relay needs: "
+                    + String.join(", ", facts.overriddenAnnotations()),
+                gen,
+                now));
+    s.setConditions(conditions);
+    return s;
+  }
+
+  /** Status, reason and message of the Ready condition; the first matching problem wins. */
+  private static Verdict readyVerdict(RelayFacts f, int ready) {
+    if (f.configProblem() != null) {
+      return new Verdict(FALSE, Conditions.REASON_CONFIG_INVALID, f.configProblem());
+    }
+    if (f.podSecurityProblem() != null) {
+      return new Verdict(FALSE, Conditions.REASON_POD_SECURITY_BLOCKED, f.podSecurityProblem());
+    }
+    if (f.desiredReplicas() == 0) {
+      // Scaled to zero on purpose: nothing is broken, so Ready stays True and alerts stay quiet.
+      return new Verdict(TRUE, Conditions.REASON_SCALED_TO_ZERO, "spec.replicas is 0: no relay is running");
+    }
+    if (f.rollingReplica() != null) {
+      return new Verdict(FALSE,
+        Conditions.REASON_PROGRESSING,
+        "rolling a template change one replica at a time: replica "
+            + f.rollingReplica()
+            + " is being updated ("
+            + ready
+            + "/"
+            + f.desiredReplicas()
+            + " ready)");
+    }
+    if (ready < f.desiredReplicas()) {
+      List<Integer> waiting =
+          f.replicas().stream().filter(r -> !r.ready()).map(ReplicaFacts::index).toList();
+      return new Verdict(FALSE,
+        Conditions.REASON_PODS_PENDING,
+        ready + "/" + f.desiredReplicas() + " replicas ready; waiting for replica(s) " + waiting);
+    }
+    List<Integer> unaddressed =
+        f.replicas().stream()
+            .filter(r -> r.endpoints().isEmpty())
+            .map(ReplicaFacts::index)
+            .toList();
+    if (!unaddressed.isEmpty()) {
+      return new Verdict(FALSE,
+        Conditions.REASON_ENDPOINTS_PENDING,
+        "no endpoint yet for replica(s) "
+            + unaddressed
+            + " (the load balancer may still be provisioning)");
+    }
+    return new Verdict(TRUE,
+      Conditions.REASON_READY,
+      f.desiredReplicas() + "/" + f.desiredReplicas() + " replicas ready with endpoints");
+  }
+
+  /** The Ready condition's status, reason and message. */
+  private record Verdict(String status, String reason, String message) {}
+}

@@ -1,0 +1,78 @@
+package io.peerrelay.relay.config;
+
+import io.peerrelay.relay.core.RelaySettings;
+import io.peerrelay.relay.protocol.DiscoPublicKey;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * One parsed and validated relay config file (version 1): what the operator rendered for a replica.
+ *
+ * <p>Lists keep the file's order so that log lines and the allocation answer follow what the
+ * operator wrote.
+ */
+public record RelayConfig(
+    int udpPort,
+    int httpPort,
+    Path keyFile,
+    List<InetSocketAddress> advertisedEndpoints,
+    List<DiscoPublicKey> allowedClientKeys,
+    Duration bindLifetime,
+    Duration steadyStateLifetime,
+    Duration gcInterval,
+    int maxSessions,
+    double handshakesPerSecondPerSource,
+    int handshakeBurstPerSource,
+    Duration shutdownDrain) {
+
+  /** The only config version this relay reads. */
+  public static final int VERSION = 1;
+
+  /** How long a draining relay keeps forwarding when the file says nothing. */
+  public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(10);
+
+  /**
+   * At most this many advertised endpoints, so an allocation answer stays smaller than a request.
+   */
+  public static final int MAX_ENDPOINTS = 16;
+
+  public RelayConfig {
+    advertisedEndpoints = List.copyOf(advertisedEndpoints);
+    allowedClientKeys = List.copyOf(allowedClientKeys);
+  }
+
+  /** The part of this config that the core applies live. */
+  public RelaySettings settings() {
+    return new RelaySettings(
+        advertisedEndpoints,
+        new LinkedHashSet<>(allowedClientKeys),
+        bindLifetime,
+        steadyStateLifetime,
+        gcInterval,
+        maxSessions,
+        handshakesPerSecondPerSource,
+        handshakeBurstPerSource);
+  }
+
+  /**
+   * Why this config cannot replace {@code running} without a restart, or null if it can.
+   *
+   * <p>Ports and the key file path are bound at start: changing a port means re-binding sockets
+   * (which would drop every session's path), and the key is the relay's identity.
+   */
+  public String restartReasonComparedTo(RelayConfig running) {
+    if (udpPort != running.udpPort) {
+      return "udpPort changed from " + running.udpPort + " to " + udpPort;
+    }
+    if (httpPort != running.httpPort) {
+      return "httpPort changed from " + running.httpPort + " to " + httpPort;
+    }
+    if (!keyFile.equals(running.keyFile)) {
+      return "keyFile changed from " + running.keyFile + " to " + keyFile;
+    }
+    return null;
+  }
+}

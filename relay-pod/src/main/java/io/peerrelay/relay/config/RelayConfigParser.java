@@ -1,0 +1,426 @@
+package io.peerrelay.relay.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.peerrelay.relay.core.RelaySettings;
+import io.peerrelay.relay.protocol.DiscoPublicKey;
+import java.net.InetSocketAddress;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the text of a relay config file into a {@link RelayConfig}, collecting every problem.
+ *
+ * <p>The file is read as a YAML tree rather than bound to a class so that each error can name the
+ * exact field path ({@code advertisedEndpoints[2]}) and say what to write instead; unknown fields
+ * are errors because in a hand-edited or templated file they are almost always typos.
+ */
+public final class RelayConfigParser {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+
+  private static final List<String> TOP_FIELDS =
+      List.of(
+          "version",
+          "udpPort",
+          "httpPort",
+          "keyFile",
+          "advertisedEndpoints",
+          "allowedClientKeys",
+          "lifetimes",
+          "limits",
+          "shutdown");
+  private static final List<String> LIFETIME_FIELDS = List.of("bind", "steadyState", "gcInterval");
+  private static final List<String> LIMIT_FIELDS =
+      List.of("maxSessions", "handshakesPerSecondPerSource", "handshakeBurstPerSource");
+  private static final List<String> SHUTDOWN_FIELDS = List.of("drain");
+
+  /** The VNI is 24 bits and VNI 0 is reserved, so no relay can hold more sessions than this. */
+  static final int MAX_SESSIONS_LIMIT = (1 << 24) - 1;
+
+  private final List<String> problems = new ArrayList<>();
+  private final Path baseDir;
+
+  private RelayConfigParser(Path baseDir) {
+    this.baseDir = baseDir;
+  }
+
+  /**
+   * Parses config text; a relative {@code keyFile} is taken relative to {@code baseDir} (the config
+   * file's folder).
+   *
+   * @throws InvalidConfigException listing every problem found, each naming its field
+   */
+  public static RelayConfig parse(String yaml, Path baseDir) throws InvalidConfigException {
+    return new RelayConfigParser(baseDir).read(yaml);
+  }
+
+  private RelayConfig read(String yaml) throws InvalidConfigException {
+    JsonNode root;
+    try {
+      root = YAML.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      throw new InvalidConfigException(syntaxProblem(e));
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      throw new InvalidConfigException("the file is empty (start with version: 1)");
+    }
+    if (!root.isObject()) {
+      throw new InvalidConfigException(
+          "the file is not a YAML mapping of fields (start with version: 1)");
+    }
+    rejectUnknown(root, "", TOP_FIELDS);
+    JsonNode version = root.get("version");
+    if (version == null || version.isNull()) {
+      problems.add("version: missing (write version: 1)");
+    } else if (!version.isIntegralNumber() || version.asLong() != RelayConfig.VERSION) {
+      problems.add("version: " + shown(version) + " is not supported (this relay reads version 1)");
+      // Another version's fields mean something else: report only the version.
+      throw new InvalidConfigException(problems);
+    }
+    RelaySettings defaults = RelaySettings.defaults();
+    int udpPort = port(root, "udpPort");
+    int httpPort = port(root, "httpPort");
+    Path keyFile = keyFile(root.get("keyFile"));
+    List<InetSocketAddress> endpoints = endpoints(root.get("advertisedEndpoints"));
+    List<DiscoPublicKey> keys = clientKeys(root.get("allowedClientKeys"));
+
+    JsonNode lifetimes = section(root, "lifetimes", LIFETIME_FIELDS);
+    Duration bind = duration(lifetimes, "lifetimes.bind", "bind", defaults.bindLifetime(), false);
+    Duration steady =
+        duration(
+            lifetimes,
+            "lifetimes.steadyState",
+            "steadyState",
+            defaults.steadyStateLifetime(),
+            false);
+    Duration gc =
+        duration(lifetimes, "lifetimes.gcInterval", "gcInterval", defaults.gcInterval(), false);
+
+    JsonNode limits = section(root, "limits", LIMIT_FIELDS);
+    int maxSessions =
+        wholeNumber(
+            limits,
+            "limits.maxSessions",
+            "maxSessions",
+            defaults.maxSessions(),
+            1,
+            MAX_SESSIONS_LIMIT);
+    double rate =
+        positiveNumber(
+            limits,
+            "limits.handshakesPerSecondPerSource",
+            "handshakesPerSecondPerSource",
+            defaults.handshakesPerSecondPerSource());
+    int burst =
+        wholeNumber(
+            limits,
+            "limits.handshakeBurstPerSource",
+            "handshakeBurstPerSource",
+            defaults.handshakeBurstPerSource(),
+            1,
+            Integer.MAX_VALUE);
+
+    JsonNode shutdown = section(root, "shutdown", SHUTDOWN_FIELDS);
+    Duration drain = duration(shutdown, "shutdown.drain", "drain", RelayConfig.DEFAULT_DRAIN, true);
+
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(problems);
+    }
+    return new RelayConfig(
+        udpPort,
+        httpPort,
+        keyFile,
+        endpoints,
+        keys,
+        bind,
+        steady,
+        gc,
+        maxSessions,
+        rate,
+        burst,
+        drain);
+  }
+
+  private static String syntaxProblem(JsonProcessingException e) {
+    String where =
+        e.getLocation() == null || e.getLocation().getLineNr() < 1
+            ? ""
+            : "line " + e.getLocation().getLineNr() + ": ";
+    String what = e.getOriginalMessage();
+    if (what != null && what.startsWith("Duplicate field")) {
+      return where + what.replace("Duplicate field", "field written twice:");
+    }
+    return where
+        + "not valid YAML: "
+        + (what == null ? e.getClass().getSimpleName() : what.lines().findFirst().orElse(what));
+  }
+
+  private void rejectUnknown(JsonNode mapping, String prefix, List<String> known) {
+    Iterator<String> names = mapping.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!known.contains(name)) {
+        String guess = closest(name, known);
+        problems.add(
+            prefix
+                + name
+                + ": unknown field"
+                + (guess == null
+                    ? " (known: " + String.join(", ", known) + ")"
+                    : " (did you mean " + guess + "?)"));
+      }
+    }
+  }
+
+  private JsonNode section(JsonNode root, String name, List<String> known) {
+    JsonNode node = root.get(name);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      problems.add(name + ": want a mapping with " + String.join(", ", known));
+      return null;
+    }
+    rejectUnknown(node, name + ".", known);
+    return node;
+  }
+
+  private int port(JsonNode root, String field) {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      problems.add(field + ": missing (write e.g. " + field + ": " + exampleFor(field) + ")");
+      return 0;
+    }
+    if (!node.isIntegralNumber()) {
+      problems.add(
+          field
+              + ": "
+              + shown(node)
+              + " is not a port number (write e.g. "
+              + exampleFor(field)
+              + ")");
+      return 0;
+    }
+    long value = node.asLong();
+    if (value < 1 || value > 65535) {
+      problems.add(field + ": " + value + " is outside 1-65535");
+      return 0;
+    }
+    return (int) value;
+  }
+
+  private static String exampleFor(String portField) {
+    return portField.equals("udpPort") ? "40000" : "9090";
+  }
+
+  private Path keyFile(JsonNode node) {
+    if (node == null || node.isNull()) {
+      problems.add(
+          "keyFile: missing (write the path of the private key file, e.g. /etc/peerrelay/key/private.key)");
+      return null;
+    }
+    if (!node.isTextual() || node.asText().isBlank()) {
+      problems.add("keyFile: " + shown(node) + " is not a file path");
+      return null;
+    }
+    try {
+      Path path = Path.of(node.asText());
+      return path.isAbsolute() || baseDir == null ? path : baseDir.resolve(path).normalize();
+    } catch (InvalidPathException e) {
+      problems.add("keyFile: " + shown(node) + " is not a file path (" + e.getReason() + ")");
+      return null;
+    }
+  }
+
+  private List<InetSocketAddress> endpoints(JsonNode node) {
+    List<InetSocketAddress> out = new ArrayList<>();
+    if (!isList(node, "advertisedEndpoints", "ip:port")) {
+      return out;
+    }
+    if (node.size() > RelayConfig.MAX_ENDPOINTS) {
+      problems.add(
+          "advertisedEndpoints: "
+              + node.size()
+              + " entries, at most "
+              + RelayConfig.MAX_ENDPOINTS
+              + " (the allocation answer must stay smaller than the request)");
+    }
+    Map<InetSocketAddress, Integer> seen = new HashMap<>();
+    for (int i = 0; i < node.size(); i++) {
+      String field = "advertisedEndpoints[" + i + "]";
+      JsonNode item = node.get(i);
+      if (!item.isTextual()) {
+        problems.add(field + ": " + shown(item) + " is not ip:port (write e.g. 192.0.2.10:40000)");
+        continue;
+      }
+      try {
+        InetSocketAddress endpoint = EndpointAddress.parse(item.asText());
+        Integer first = seen.putIfAbsent(endpoint, i);
+        if (first != null) {
+          problems.add(
+              field + ": duplicate of advertisedEndpoints[" + first + "] (" + item.asText() + ")");
+        } else {
+          out.add(endpoint);
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(field + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private List<DiscoPublicKey> clientKeys(JsonNode node) {
+    List<DiscoPublicKey> out = new ArrayList<>();
+    if (!isList(node, "allowedClientKeys", "discokey:<64 hex>")) {
+      return out;
+    }
+    Map<DiscoPublicKey, Integer> seen = new HashMap<>();
+    for (int i = 0; i < node.size(); i++) {
+      String field = "allowedClientKeys[" + i + "]";
+      JsonNode item = node.get(i);
+      DiscoPublicKey key;
+      try {
+        if (!item.isTextual()) {
+          throw new IllegalArgumentException("not text");
+        }
+        key = DiscoPublicKey.parse(item.asText());
+      } catch (IllegalArgumentException e) {
+        problems.add(field + ": not a disco public key (want discokey: + 64 hex)");
+        continue;
+      }
+      Integer first = seen.putIfAbsent(key, i);
+      if (first != null) {
+        problems.add(field + ": duplicate of allowedClientKeys[" + first + "]");
+      } else {
+        out.add(key);
+      }
+    }
+    return out;
+  }
+
+  private boolean isList(JsonNode node, String field, String itemForm) {
+    if (node == null || node.isNull()) {
+      return false;
+    }
+    if (!node.isArray()) {
+      problems.add(field + ": want a list of " + itemForm + " (write [] for none)");
+      return false;
+    }
+    return true;
+  }
+
+  private Duration duration(
+      JsonNode section, String field, String name, Duration fallback, boolean zeroAllowed) {
+    JsonNode node = section == null ? null : section.get(name);
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    if (node.isNumber()) {
+      problems.add(
+          field + ": \"" + node.asText() + "\" has no unit (write " + node.asText() + "s)");
+      return fallback;
+    }
+    if (!node.isTextual()) {
+      problems.add(field + ": " + shown(node) + " is not a duration (write e.g. 30s, 5m, 250ms)");
+      return fallback;
+    }
+    try {
+      Duration value = GoDuration.parse(node.asText());
+      if (value.isNegative() || (value.isZero() && !zeroAllowed)) {
+        problems.add(
+            field + ": " + node.asText() + " must be more than 0" + (zeroAllowed ? " or 0" : ""));
+        return fallback;
+      }
+      return value;
+    } catch (IllegalArgumentException e) {
+      problems.add(field + ": " + e.getMessage());
+      return fallback;
+    }
+  }
+
+  private int wholeNumber(
+      JsonNode section, String field, String name, int fallback, int min, int max) {
+    JsonNode node = section == null ? null : section.get(name);
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    if (!node.isIntegralNumber()) {
+      problems.add(field + ": " + shown(node) + " is not a whole number");
+      return fallback;
+    }
+    long value = node.asLong();
+    if (value < min || value > max) {
+      problems.add(field + ": " + value + " is outside " + min + "-" + max);
+      return fallback;
+    }
+    return (int) value;
+  }
+
+  private double positiveNumber(JsonNode section, String field, String name, double fallback) {
+    JsonNode node = section == null ? null : section.get(name);
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    if (!node.isNumber() || !(node.asDouble() > 0) || Double.isInfinite(node.asDouble())) {
+      problems.add(field + ": " + shown(node) + " is not a number more than 0");
+      return fallback;
+    }
+    return node.asDouble();
+  }
+
+  /** A value as the user wrote it: quoted when it was text, so {@code "30"} and 30 differ. */
+  private static String shown(JsonNode node) {
+    if (node.getNodeType() == JsonNodeType.STRING) {
+      return "\"" + node.asText() + "\"";
+    }
+    if (node.isContainerNode()) {
+      return node.isArray() ? "a list" : "a mapping";
+    }
+    return node.asText();
+  }
+
+  /** The known name within edit distance 2 of a misspelt one, or null. */
+  private static String closest(String name, List<String> known) {
+    String best = null;
+    int bestDistance = 3;
+    for (String candidate : known) {
+      int d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+      if (d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+}
