@@ -40,8 +40,10 @@ FROM ${MANDREL_IMAGE} AS native
 USER root
 WORKDIR /src
 COPY --from=build /src /src
+# The Mandrel builder image has GraalVM's native-image but no Maven: take the build stage's.
+COPY --from=build /usr/share/maven /opt/maven
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -pl relay-pod -DskipTests -Dspotless.check.skip=true -Dquarkus.native.enabled=true \
+    /opt/maven/bin/mvn -B -ntp -pl relay-pod -DskipTests -Dspotless.check.skip=true -Dquarkus.native.enabled=true \
         -Dquarkus.package.jar.enabled=false package \
  && cp relay-pod/target/*-runner /peer-relay
 
