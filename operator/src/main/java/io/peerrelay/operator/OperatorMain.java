@@ -25,11 +25,7 @@ public final class OperatorMain {
     // (it is doing its job, waiting), otherwise a rollout of two copies would never complete.
     ProbeServer probes =
         ProbeServer.start(
-            settings.healthPort(),
-            settings.metricsPort(),
-            () -> true,
-            operator::healthy,
-            registry);
+            settings.healthPort(), settings.metricsPort(), () -> true, operator::healthy, registry);
     LOG.info(
         "starting watchNamespaces={} defaultRelayImage={} healthPort={} metricsPort={}"
             + " leaderElection={} lease={}/{}",

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Builds a condition that keeps its previous {@code lastTransitionTime} while its status and
- * reason are unchanged, so repeated reconciles write the same bytes and "since when" stays true.
+ * Builds a condition that keeps its previous {@code lastTransitionTime} while its status and reason
+ * are unchanged, so repeated reconciles write the same bytes and "since when" stays true.
  */
 final class ConditionTransitions {
 

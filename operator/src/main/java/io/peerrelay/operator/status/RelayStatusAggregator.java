@@ -74,7 +74,8 @@ public final class RelayStatusAggregator {
     var now = clock.instant();
     List<Condition> conditions = new ArrayList<>();
     Verdict v = readyVerdict(facts, ready);
-    conditions.add(ConditionTransitions.next(before, READY, v.status, v.reason, v.message, gen, now));
+    conditions.add(
+        ConditionTransitions.next(before, READY, v.status, v.reason, v.message, gen, now));
     conditions.add(
         facts.grantedKeys() > 0
             ? ConditionTransitions.next(
@@ -96,7 +97,13 @@ public final class RelayStatusAggregator {
     conditions.add(
         facts.overriddenAnnotations().isEmpty()
             ? ConditionTransitions.next(
-                before, EXPOSURE, TRUE, Conditions.REASON_OK, "exposure built as specified", gen, now)
+                before,
+                EXPOSURE,
+                TRUE,
+                Conditions.REASON_OK,
+                "exposure built as specified",
+                gen,
+                now)
             : ConditionTransitions.next(
                 before,
                 EXPOSURE,
@@ -121,25 +128,28 @@ public final class RelayStatusAggregator {
     }
     if (f.desiredReplicas() == 0) {
       // Scaled to zero on purpose: nothing is broken, so Ready stays True and alerts stay quiet.
-      return new Verdict(TRUE, Conditions.REASON_SCALED_TO_ZERO, "spec.replicas is 0: no relay is running");
+      return new Verdict(
+          TRUE, Conditions.REASON_SCALED_TO_ZERO, "spec.replicas is 0: no relay is running");
     }
     if (f.rollingReplica() != null) {
-      return new Verdict(FALSE,
-        Conditions.REASON_PROGRESSING,
-        "rolling a template change one replica at a time: replica "
-            + f.rollingReplica()
-            + " is being updated ("
-            + ready
-            + "/"
-            + f.desiredReplicas()
-            + " ready)");
+      return new Verdict(
+          FALSE,
+          Conditions.REASON_PROGRESSING,
+          "rolling a template change one replica at a time: replica "
+              + f.rollingReplica()
+              + " is being updated ("
+              + ready
+              + "/"
+              + f.desiredReplicas()
+              + " ready)");
     }
     if (ready < f.desiredReplicas()) {
       List<Integer> waiting =
           f.replicas().stream().filter(r -> !r.ready()).map(ReplicaFacts::index).toList();
-      return new Verdict(FALSE,
-        Conditions.REASON_PODS_PENDING,
-        ready + "/" + f.desiredReplicas() + " replicas ready; waiting for replica(s) " + waiting);
+      return new Verdict(
+          FALSE,
+          Conditions.REASON_PODS_PENDING,
+          ready + "/" + f.desiredReplicas() + " replicas ready; waiting for replica(s) " + waiting);
     }
     List<Integer> unaddressed =
         f.replicas().stream()
@@ -147,15 +157,17 @@ public final class RelayStatusAggregator {
             .map(ReplicaFacts::index)
             .toList();
     if (!unaddressed.isEmpty()) {
-      return new Verdict(FALSE,
-        Conditions.REASON_ENDPOINTS_PENDING,
-        "no endpoint yet for replica(s) "
-            + unaddressed
-            + " (the load balancer may still be provisioning)");
+      return new Verdict(
+          FALSE,
+          Conditions.REASON_ENDPOINTS_PENDING,
+          "no endpoint yet for replica(s) "
+              + unaddressed
+              + " (the load balancer may still be provisioning)");
     }
-    return new Verdict(TRUE,
-      Conditions.REASON_READY,
-      f.desiredReplicas() + "/" + f.desiredReplicas() + " replicas ready with endpoints");
+    return new Verdict(
+        TRUE,
+        Conditions.REASON_READY,
+        f.desiredReplicas() + "/" + f.desiredReplicas() + " replicas ready with endpoints");
   }
 
   /** The Ready condition's status, reason and message. */

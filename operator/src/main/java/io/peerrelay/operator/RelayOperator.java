@@ -1,0 +1,88 @@
+package io.peerrelay.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.peerrelay.operator.reconciler.RelayGrantReconciler;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The JOSDK operator with both reconcilers registered, built the same way by {@link OperatorMain}
+ * and by the integration tests (which run it in-process against a real API server).
+ */
+public final class RelayOperator implements AutoCloseable {
+
+  private final Operator operator;
+
+  private RelayOperator(Operator operator) {
+    this.operator = operator;
+  }
+
+  /** An operator on {@code client}; call {@link #start()} to begin reconciling. */
+  public static RelayOperator create(
+      KubernetesClient client, OperatorSettings settings, MeterRegistry registry) {
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                  // JOSDK leaves ConfigMaps and Secrets out of server-side apply by default; the
+                  // relay config and key are ours alone, so apply them like everything else.
+                  .withDefaultNonSSAResource(Set.of());
+              if (settings.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        settings.leaseName(), settings.leaseNamespace(), identity()));
+              }
+            });
+    operator.register(
+        new RelayGrantReconciler(Clock.systemUTC()), c -> watch(c, settings.watchNamespaces()));
+    return new RelayOperator(operator);
+  }
+
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void watch(
+      ControllerConfigurationOverrider<R> c, Set<String> namespaces) {
+    if (namespaces.isEmpty()) {
+      c.watchingAllNamespaces();
+    } else {
+      c.settingNamespaces(namespaces);
+    }
+  }
+
+  /** The Lease holder identity: the pod name (downward API), else the host name. */
+  private static String identity() {
+    return Optional.ofNullable(System.getenv("POD_NAME"))
+        .orElseGet(
+            () -> {
+              try {
+                return InetAddress.getLocalHost().getHostName();
+              } catch (UnknownHostException e) {
+                return "peerrelay-operator-" + ProcessHandle.current().pid();
+              }
+            });
+  }
+
+  /** Starts the informers and, once leader (or at once without election), the reconcilers. */
+  public void start() {
+    operator.start();
+  }
+
+  /** Whether the operator is started and every informer is healthy (the readiness probe). */
+  public boolean healthy() {
+    return operator.getRuntimeInfo().isStarted()
+        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}
