@@ -63,6 +63,9 @@ public final class EndpointAddress {
   }
 
   private static String hint(String s) {
+    if (s.startsWith("[")) {
+      return "write IPv6 as [2001:db8::1]:40000";
+    }
     if (V4.matcher(s).matches()) {
       return "write " + s + ":40000, IPv6 as [2001:db8::1]:40000";
     }
