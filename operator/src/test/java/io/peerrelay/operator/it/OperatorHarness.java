@@ -1,0 +1,170 @@
+package io.peerrelay.operator.it;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peerrelay.operator.OperatorSettings;
+import io.peerrelay.operator.RelayOperator;
+import io.peerrelay.testsupport.LocalControlPlane;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * One in-process operator per IT class on the JVM-wide real control plane, with the committed CRDs
+ * installed, and a fresh namespace per test so tests never see each other's objects.
+ */
+final class OperatorHarness implements AutoCloseable {
+
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+  final LocalControlPlane controlPlane;
+  final KubernetesClient client;
+  private KubernetesClient operatorClient;
+  private RelayOperator operator;
+
+  private OperatorHarness(LocalControlPlane controlPlane) {
+    this.controlPlane = controlPlane;
+    this.client = controlPlane.client();
+  }
+
+  /** Installs the CRDs and starts an operator watching all namespaces. */
+  static OperatorHarness start(LocalControlPlane cp) {
+    OperatorHarness h = new OperatorHarness(cp);
+    installCrds(h.client);
+    h.startOperator();
+    return h;
+  }
+
+  /** Applies every CRD in the project's {@code crds/} folder and waits until each is served. */
+  static void installCrds(KubernetesClient client) {
+    for (Path file : crdFiles()) {
+      try (InputStream in = Files.newInputStream(file)) {
+        CustomResourceDefinition crd =
+            client.apiextensions().v1().customResourceDefinitions().load(in).item();
+        client.resource(crd).forceConflicts().serverSideApply();
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(crd.getMetadata().getName())
+            .waitUntilCondition(
+                c ->
+                    c != null
+                        && c.getStatus() != null
+                        && c.getStatus().getConditions().stream()
+                            .anyMatch(
+                                x ->
+                                    "Established".equals(x.getType())
+                                        && "True".equals(x.getStatus())),
+                30,
+                TimeUnit.SECONDS);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * The committed CRDs ({@code crds/}, what users install); CrdDriftTest keeps them equal to the
+   * ones generated from the Java types. Falls back to this build's generated copy only while the
+   * committed folder is still empty.
+   */
+  private static List<Path> crdFiles() {
+    List<Path> files = yamlIn(projectRoot().resolve("crds"));
+    if (files.isEmpty()) {
+      files =
+          yamlIn(
+              Path.of(
+                  System.getProperty("peerrelay.buildDir", "target"), "classes/META-INF/fabric8"));
+    }
+    if (files.isEmpty()) {
+      throw new IllegalStateException("no CRD YAML in crds/ nor in the build output");
+    }
+    return files;
+  }
+
+  private static List<Path> yamlIn(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith("-v1.yml")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The repository root: the folder holding {@code e2e/tools/versions.env}. */
+  static Path projectRoot() {
+    String prop = System.getProperty("peerrelay.root");
+    if (prop != null && Files.exists(Path.of(prop, "e2e/tools/versions.env"))) {
+      return Path.of(prop);
+    }
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve("e2e/tools/versions.env"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("project root (e2e/tools/versions.env) not found");
+  }
+
+  /** Starts a new operator with its own client, as a restarted operator process would. */
+  void startOperator() {
+    operatorClient = controlPlane.newClient();
+    operator =
+        RelayOperator.create(
+            operatorClient,
+            OperatorSettings.forTests(),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    operator.start();
+  }
+
+  /** Stops the operator (its informers and reconcilers) and closes its client. */
+  void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operatorClient.close();
+      operator = null;
+    }
+  }
+
+  /** A new namespace with {@code labels}; its name starts with {@code prefix}. */
+  String newNamespace(String prefix, Map<String, String> labels) {
+    String name = prefix + "-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
+    client
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .build())
+        .create();
+    return name;
+  }
+
+  String newNamespace(String prefix) {
+    return newNamespace(prefix, Map.of());
+  }
+
+  /** Creates {@code resource} in {@code namespace}. */
+  <T extends HasMetadata> T create(String namespace, T resource) {
+    return client.resource(resource).inNamespace(namespace).create();
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+  }
+}

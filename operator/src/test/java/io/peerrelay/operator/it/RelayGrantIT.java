@@ -1,0 +1,130 @@
+package io.peerrelay.operator.it;
+
+import static io.peerrelay.operator.it.Fixtures.clientKey;
+import static io.peerrelay.operator.it.Fixtures.grant;
+import static io.peerrelay.operator.it.Fixtures.keySecret;
+import static io.peerrelay.operator.it.Fixtures.relay;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.peerrelay.operator.api.Condition;
+import io.peerrelay.operator.api.Conditions;
+import io.peerrelay.operator.api.ExposureType;
+import io.peerrelay.operator.api.GrantSource;
+import io.peerrelay.operator.api.RelayGrant;
+import io.peerrelay.operator.api.RelayGrantStatus;
+import io.peerrelay.testsupport.ControlPlaneExtension;
+import io.peerrelay.testsupport.LocalControlPlane;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * RelayGrant status on a real API server: keys resolved inline and from Secrets, relays matched.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+class RelayGrantIT {
+
+  private static OperatorHarness harness;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void startOperator(LocalControlPlane cp) {
+    harness = OperatorHarness.start(cp);
+    client = harness.client;
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    harness.close();
+  }
+
+  @Test
+  void inlineAndSecretKeysAreCountedAndSelectedRelaysListed() {
+    String ns = harness.newNamespace("grant-ok");
+    harness.create(ns, relay("east", 0, ExposureType.None, Map.of("pool", "east")));
+    harness.create(ns, relay("west", 0, ExposureType.None, Map.of("pool", "west")));
+    harness.create(ns, keySecret("fleet", "keys", clientKey(2) + ",\n " + clientKey(3) + "\n"));
+    harness.create(
+        ns,
+        grant(
+            "office",
+            Map.of("pool", "east"),
+            GrantSource.ofClientKeys(List.of(clientKey(1), clientKey(2))),
+            GrantSource.ofSecret("fleet", "keys")));
+
+    RelayGrantStatus s = awaitReason(ns, "office", Conditions.REASON_RESOLVED);
+    assertThat(s.getMatchedRelays()).containsExactly("east");
+    assertThat(s.getKeys()).as("1, 2 inline and 2, 3 from the Secret: 3 distinct").isEqualTo(3);
+  }
+
+  @Test
+  void missingSecretIsReportedUntilItAppears() {
+    String ns = harness.newNamespace("grant-missing");
+    harness.create(ns, relay("east", 0, ExposureType.None, Map.of("pool", "east")));
+    harness.create(ns, grant("office", Map.of("pool", "east"), GrantSource.ofSecret("late", "k")));
+
+    Condition c = ready(awaitReason(ns, "office", Conditions.REASON_SECRET_MISSING));
+    assertThat(c.getStatus()).isEqualTo(Conditions.FALSE);
+    assertThat(c.getMessage()).contains("spec.src[0].secretRef").contains("late");
+
+    // The Secret watch turns the Secret's creation into a reconcile of the grant.
+    harness.create(ns, keySecret("late", "k", clientKey(7)));
+    assertThat(awaitReason(ns, "office", Conditions.REASON_RESOLVED).getKeys()).isEqualTo(1);
+  }
+
+  @Test
+  void malformedKeyInSecretNamesTheEntryAndKeepsTheOthers() {
+    String ns = harness.newNamespace("grant-malformed");
+    harness.create(ns, relay("east", 0, ExposureType.None, Map.of("pool", "east")));
+    harness.create(ns, keySecret("fleet", "keys", clientKey(4) + " nodekey:abc"));
+    harness.create(
+        ns, grant("office", Map.of("pool", "east"), GrantSource.ofSecret("fleet", "keys")));
+
+    RelayGrantStatus s = awaitReason(ns, "office", Conditions.REASON_KEY_MALFORMED);
+    assertThat(ready(s).getMessage()).contains("fleet/keys entry 1").contains("nodekey:abc");
+    assertThat(s.getKeys()).isEqualTo(1);
+  }
+
+  @Test
+  void grantSelectingNothingSaysSoUntilARelayMatches() {
+    String ns = harness.newNamespace("grant-nomatch");
+    harness.create(
+        ns,
+        grant("office", Map.of("pool", "east"), GrantSource.ofClientKeys(List.of(clientKey(5)))));
+    awaitReason(ns, "office", Conditions.REASON_NO_RELAYS_MATCHED);
+
+    harness.create(ns, relay("east", 0, ExposureType.None, Map.of("pool", "east")));
+    assertThat(awaitReason(ns, "office", Conditions.REASON_RESOLVED).getMatchedRelays())
+        .containsExactly("east");
+  }
+
+  private static RelayGrantStatus awaitReason(String ns, String name, String reason) {
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                client.resources(RelayGrant.class).inNamespace(ns).withName(name).get().getStatus(),
+            s -> s != null && s.getConditions() != null && reason.equals(reasonOf(s)));
+  }
+
+  private static String reasonOf(RelayGrantStatus s) {
+    return s.getConditions().stream()
+        .filter(c -> Conditions.READY.equals(c.getType()))
+        .map(Condition::getReason)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Condition ready(RelayGrantStatus s) {
+    return s.getConditions().stream()
+        .filter(c -> Conditions.READY.equals(c.getType()))
+        .findFirst()
+        .orElseThrow();
+  }
+}
