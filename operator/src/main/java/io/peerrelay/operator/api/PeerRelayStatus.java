@@ -2,6 +2,7 @@ package io.peerrelay.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.ArrayList;
@@ -10,6 +11,11 @@ import java.util.Objects;
 
 /** What the operator observed for a PeerRelay: replicas, endpoints, identity and conditions. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// List-map markers make server-side apply merge entries by key instead of replacing the list; the
+// fabric8 annotations cannot express them (see ListMapSchema).
+@SchemaCustomizer(
+    value = ListMapSchema.class,
+    input = "endpoints:replica,address;replicaStatuses:index;conditions:type")
 public class PeerRelayStatus {
 
   @JsonPropertyDescription("metadata.generation of the spec this status describes.")

@@ -2,12 +2,15 @@ package io.peerrelay.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /** What the operator resolved for a RelayGrant: matched relays, key count, conditions. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// See PeerRelayStatus: list-map markers through a schema merge patch.
+@SchemaCustomizer(value = ListMapSchema.class, input = "matchedRelays;conditions:type")
 public class RelayGrantStatus {
 
   @JsonPropertyDescription("metadata.generation of the spec this status describes.")

@@ -1,0 +1,41 @@
+package io.peerrelay.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The committed CRDs in crds/ are exactly what the generator makes from the api package. */
+class CrdDriftTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"peerrelays.peerrelay.io-v1.yml", "relaygrants.peerrelay.io-v1.yml"})
+  void committedCrdEqualsGeneratedCrd(String file) throws IOException, URISyntaxException {
+    // crd-generator-maven-plugin writes into the build's classes folder in process-classes.
+    URL generatedUrl = getClass().getResource("/META-INF/fabric8/" + file);
+    assertThat(generatedUrl)
+        .as("generated %s missing: run mvn -pl operator process-classes", file)
+        .isNotNull();
+    Path generated = Path.of(generatedUrl.toURI());
+    Path committed = ProjectRoot.find().resolve("crds").resolve(file);
+    String fix =
+        "crds/"
+            + file
+            + " is out of date with the api package. Update it with:\n  cp "
+            + generated
+            + " "
+            + committed
+            + "\n(or run e.g. `mvn -pl operator process-classes && cp operator/target/classes/"
+            + "META-INF/fabric8/*.yml crds/` from the project root) and commit both.";
+    assertThat(committed).as(fix).isRegularFile();
+    assertThat(Files.readString(committed, StandardCharsets.UTF_8))
+        .as(fix)
+        .isEqualTo(Files.readString(generated, StandardCharsets.UTF_8));
+  }
+}
