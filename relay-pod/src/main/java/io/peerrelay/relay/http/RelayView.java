@@ -1,0 +1,22 @@
+package io.peerrelay.relay.http;
+
+import io.peerrelay.relay.core.SessionInfo;
+import java.util.List;
+
+/** What the HTTP side port reports on; the serve command implements it over the running relay. */
+public interface RelayView {
+  /** Null while the process can do its work, else a one-line reason (liveness). */
+  String notAliveReason();
+
+  /** Null while the relay should get traffic, else a one-line reason (readiness). */
+  String notReadyReason();
+
+  /** Prometheus text exposition of every metric. */
+  String metricsText();
+
+  /** The UDP port from the config file (Tailscale lists the configured port, not the bound one). */
+  int configuredUdpPort();
+
+  /** Live sessions, sorted by VNI. */
+  List<SessionInfo> sessions();
+}

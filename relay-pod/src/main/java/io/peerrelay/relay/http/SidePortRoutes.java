@@ -1,0 +1,49 @@
+package io.peerrelay.relay.http;
+
+/**
+ * The side port's four pages, as a pure function of method and path (no sockets), so every answer
+ * is tested without a server.
+ */
+public final class SidePortRoutes {
+  private final RelayView relay;
+
+  public SidePortRoutes(RelayView relay) {
+    this.relay = relay;
+  }
+
+  /** The answer for one request; {@code uri} may carry a query string, which is ignored. */
+  public SidePortReply answer(String method, String uri) {
+    int query = uri.indexOf('?');
+    String path = query < 0 ? uri : uri.substring(0, query);
+    switch (path) {
+      case "/healthz":
+      case "/readyz":
+      case "/metrics":
+      case "/sessions":
+        break;
+      default:
+        return SidePortReply.text(
+            404, "not found: " + path + " (try /healthz, /readyz, /metrics, /sessions)");
+    }
+    if (!method.equals("GET")) {
+      return SidePortReply.text(405, "method " + method + " not allowed (use GET)");
+    }
+    switch (path) {
+      case "/healthz":
+        return probe(relay.notAliveReason(), "alive");
+      case "/readyz":
+        return probe(relay.notReadyReason(), "ready");
+      case "/metrics":
+        return new SidePortReply(200, SidePortReply.PROMETHEUS, relay.metricsText());
+      default:
+        return new SidePortReply(
+            200,
+            SidePortReply.JSON,
+            SessionListingJson.render(relay.configuredUdpPort(), relay.sessions()) + "\n");
+    }
+  }
+
+  private static SidePortReply probe(String problem, String good) {
+    return problem == null ? SidePortReply.text(200, good) : SidePortReply.text(503, problem);
+  }
+}

@@ -1,0 +1,38 @@
+package io.peerrelay.relay.http;
+
+import io.peerrelay.relay.core.SessionInfo;
+import java.util.List;
+
+/** A relay view whose answers a test sets directly. */
+class FakeRelayView implements RelayView {
+  volatile String notAlive;
+  volatile String notReady = "sockets not bound yet";
+  volatile String metrics = "# TYPE x counter\nx_total 1.0\n";
+  volatile int udpPort = 40000;
+  volatile List<SessionInfo> sessions = List.of();
+
+  @Override
+  public String notAliveReason() {
+    return notAlive;
+  }
+
+  @Override
+  public String notReadyReason() {
+    return notReady;
+  }
+
+  @Override
+  public String metricsText() {
+    return metrics;
+  }
+
+  @Override
+  public int configuredUdpPort() {
+    return udpPort;
+  }
+
+  @Override
+  public List<SessionInfo> sessions() {
+    return sessions;
+  }
+}

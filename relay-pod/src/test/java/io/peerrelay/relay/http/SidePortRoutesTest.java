@@ -1,0 +1,109 @@
+package io.peerrelay.relay.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.peerrelay.relay.core.SessionInfo;
+import io.peerrelay.relay.core.SessionInfo.ClientInfo;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SidePortRoutesTest {
+  private final FakeRelayView relay = new FakeRelayView();
+  private final SidePortRoutes routes = new SidePortRoutes(relay);
+
+  @Test
+  void readinessIs503WithTheReasonUntilReady() {
+    SidePortReply notReady = routes.answer("GET", "/readyz");
+    assertThat(notReady.status()).isEqualTo(503);
+    assertThat(notReady.body()).isEqualTo("sockets not bound yet\n");
+
+    relay.notReady = null;
+
+    assertThat(routes.answer("GET", "/readyz"))
+        .isEqualTo(new SidePortReply(200, SidePortReply.TEXT, "ready\n"));
+  }
+
+  @Test
+  void livenessFollowsTheView() {
+    assertThat(routes.answer("GET", "/healthz").status()).isEqualTo(200);
+
+    relay.notAlive = "event loop stuck";
+
+    assertThat(routes.answer("GET", "/healthz"))
+        .isEqualTo(new SidePortReply(503, SidePortReply.TEXT, "event loop stuck\n"));
+  }
+
+  @Test
+  void metricsAreThePrometheusText() {
+    SidePortReply reply = routes.answer("GET", "/metrics");
+
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.contentType()).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(reply.body()).isEqualTo(relay.metrics);
+  }
+
+  @Test
+  void queryStringsAreIgnored() {
+    assertThat(routes.answer("GET", "/metrics?name[]=x").status()).isEqualTo(200);
+  }
+
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @CsvSource({
+    "POST, /metrics, 405",
+    "HEAD, /healthz, 405",
+    "DELETE, /sessions, 405",
+    "PUT, /readyz, 405",
+    "GET, /, 404",
+    "GET, /metrics/, 404",
+    "POST, /nope, 404",
+    "GET, /q/health, 404"
+  })
+  void otherMethodsAndPathsAreRefused(String method, String path, int status) {
+    assertThat(routes.answer(method, path).status()).isEqualTo(status);
+  }
+
+  @Test
+  void sessionsAreTailscaleServerStatusJson() {
+    relay.sessions =
+        List.of(
+            new SessionInfo(
+                7,
+                new ClientInfo("192.0.2.1:41641", "d:0123456789abcdef", 3, 300),
+                new ClientInfo("", "d:fedcba9876543210", 0, 0)));
+
+    SidePortReply reply = routes.answer("GET", "/sessions");
+
+    assertThat(reply.contentType()).isEqualTo("application/json");
+    assertThat(reply.body())
+        .isEqualTo(
+            "{\"UDPPort\":40000,\"Sessions\":[{\"VNI\":7,"
+                + "\"Client1\":{\"Endpoint\":\"192.0.2.1:41641\",\"ShortDisco\":\"d:0123456789abcdef\","
+                + "\"PacketsTx\":3,\"BytesTx\":300},"
+                + "\"Client2\":{\"Endpoint\":\"\",\"ShortDisco\":\"d:fedcba9876543210\","
+                + "\"PacketsTx\":0,\"BytesTx\":0}}]}\n");
+  }
+
+  @Test
+  void noSessionsIsNullLikeGo() {
+    assertThat(routes.answer("GET", "/sessions").body())
+        .isEqualTo("{\"UDPPort\":40000,\"Sessions\":null}\n");
+  }
+
+  @Test
+  void aFailingViewGivesAnErrorNotAThrow() {
+    SidePortRoutes broken =
+        new SidePortRoutes(
+            new FakeRelayView() {
+              @Override
+              public String metricsText() {
+                throw new IllegalStateException("boom");
+              }
+            });
+
+    // The handler turns exceptions into 500; the routes themselves let them through.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.answer("GET", "/metrics"))
+        .hasMessage("boom");
+  }
+}
