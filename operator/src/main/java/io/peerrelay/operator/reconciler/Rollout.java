@@ -1,0 +1,56 @@
+package io.peerrelay.operator.reconciler;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which replicas may take a changed pod template now, so a template change costs the fleet at most
+ * one ready relay at a time.
+ *
+ * <p>A ready replica is updated only when every other replica is ready, and only one at a time (the
+ * lowest index first). A replica that is not ready may always be updated: it serves nobody, and
+ * holding it would deadlock the fix for a template that keeps every pod from becoming ready (a bad
+ * image, say).
+ *
+ * @param update replicas whose StatefulSet gets the new template in this reconcile
+ * @param hold replicas whose StatefulSet keeps its current template for now
+ */
+public record Rollout(Set<Integer> update, Set<Integer> hold) {
+
+  /**
+   * Decides for {@code replicas} replicas.
+   *
+   * @param stale replicas whose StatefulSet exists with a template other than the desired one
+   * @param ready replicas whose pod is ready on its StatefulSet's current revision
+   */
+  public static Rollout decide(int replicas, Set<Integer> stale, Set<Integer> ready) {
+    Set<Integer> update = new TreeSet<>();
+    Set<Integer> hold = new TreeSet<>();
+    boolean allReady = true;
+    for (int i = 0; i < replicas; i++) {
+      allReady &= ready.contains(i);
+    }
+    Integer next = null;
+    for (int i = 0; i < replicas; i++) {
+      if (!stale.contains(i)) {
+        continue;
+      }
+      if (!ready.contains(i)) {
+        update.add(i);
+      } else if (allReady && next == null) {
+        next = i;
+        update.add(i);
+      } else {
+        hold.add(i);
+      }
+    }
+    return new Rollout(Set.copyOf(update), Set.copyOf(hold));
+  }
+
+  /** The replica a status should name as being rolled, or null when nothing is in flight. */
+  public Integer rolling() {
+    return update.isEmpty() && hold.isEmpty()
+        ? null
+        : new TreeSet<>(update.isEmpty() ? hold : update).first();
+  }
+}
