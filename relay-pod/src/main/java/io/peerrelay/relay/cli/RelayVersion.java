@@ -1,0 +1,23 @@
+package io.peerrelay.relay.cli;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import picocli.CommandLine.IVersionProvider;
+
+/** The program version, from the build (Quarkus records the Maven project version). */
+public class RelayVersion implements IVersionProvider {
+  /** The version text, or {@code dev} outside a Quarkus build (plain unit tests). */
+  public static String text() {
+    try {
+      return ConfigProvider.getConfig()
+          .getOptionalValue("quarkus.application.version", String.class)
+          .orElse("dev");
+    } catch (RuntimeException | LinkageError e) {
+      return "dev";
+    }
+  }
+
+  @Override
+  public String[] getVersion() {
+    return new String[] {"peer-relay " + text()};
+  }
+}
