@@ -103,6 +103,7 @@ public final class ConfigReload {
       return;
     }
     current = next;
+    metrics.settingsInForce(next.settings());
     metrics.configReload(ReloadResult.OK);
     LOG.info(
         "config "

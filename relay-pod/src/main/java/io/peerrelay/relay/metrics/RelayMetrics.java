@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peerrelay.relay.core.AllocationResult;
 import io.peerrelay.relay.core.DropReason;
 import io.peerrelay.relay.core.RelayEvents;
+import io.peerrelay.relay.core.RelaySettings;
 import io.peerrelay.relay.core.SessionState;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +42,8 @@ public final class RelayMetrics implements RelayEvents {
   private final AtomicLong connecting = new AtomicLong();
   private final AtomicLong open = new AtomicLong();
   private final AtomicLong draining = new AtomicLong();
+  private final AtomicLong advertisedEndpoints = new AtomicLong();
+  private final AtomicLong allowedClientKeys = new AtomicLong();
   private volatile IntSupplier sessionCount = () -> 0;
 
   /** Registers every metric at zero; {@code version} labels {@code peerrelay_build_info}. */
@@ -99,6 +102,12 @@ public final class RelayMetrics implements RelayEvents {
         .register(registry);
     Gauge.builder("peerrelay_draining", draining, AtomicLong::get)
         .description("1 while the relay is draining for shutdown and takes no new allocations")
+        .register(registry);
+    Gauge.builder("peerrelay_advertised_endpoints", advertisedEndpoints, AtomicLong::get)
+        .description("Advertised endpoints in the config in force")
+        .register(registry);
+    Gauge.builder("peerrelay_allowed_client_keys", allowedClientKeys, AtomicLong::get)
+        .description("Granted client disco keys in the config in force")
         .register(registry);
     BuildInfo.register(registry, version);
   }
@@ -167,6 +176,14 @@ public final class RelayMetrics implements RelayEvents {
   /** Reports the live session count from {@code source} (the core's table) from now on. */
   public void countSessionsFrom(IntSupplier source) {
     this.sessionCount = source;
+  }
+
+  /**
+   * Reports the sizes of the settings now in force (so a rejected reload is visible as no change).
+   */
+  public void settingsInForce(RelaySettings settings) {
+    advertisedEndpoints.set(settings.advertisedEndpoints().size());
+    allowedClientKeys.set(settings.allowedClientKeys().size());
   }
 
   /** Sets the draining gauge. */

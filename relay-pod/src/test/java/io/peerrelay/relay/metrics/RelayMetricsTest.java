@@ -180,6 +180,19 @@ class RelayMetricsTest {
   }
 
   @Test
+  void settingsInForceAreCounted() {
+    metrics.settingsInForce(
+        io.peerrelay.relay.core.RelaySettings.defaults()
+            .withAdvertisedEndpoints(
+                java.util.List.of(
+                    new java.net.InetSocketAddress("192.0.2.1", 1),
+                    new java.net.InetSocketAddress("192.0.2.2", 1))));
+
+    assertThat(sample("peerrelay_advertised_endpoints")).isEqualTo(2);
+    assertThat(sample("peerrelay_allowed_client_keys")).isZero();
+  }
+
+  @Test
   void drainingGaugeFlips() {
     assertThat(sample("peerrelay_draining")).isZero();
     metrics.draining(true);
