@@ -28,7 +28,11 @@ mkdir -p "$bin"
 # build_tool NAME VERSION MODULE_DIR PACKAGE [LDFLAGS]
 build_tool() {
   local name=$1 version=$2 moddir=$3 pkg=$4 ldflags=${5:-}
-  local out="$cache/$name-$version/$name"
+  # The cache key holds the version and a digest of the module's go.sum and the link flags, so a
+  # change to either rebuilds instead of reusing a stale binary.
+  local digest
+  digest=$(cat "$here/$moddir/go.sum" <(echo "$ldflags") | sha256sum | cut -c1-10)
+  local out="$cache/$name-$version-$digest/$name"
   if [ -x "$out" ]; then
     log "$name $version: cached at $out"
   else
@@ -52,8 +56,14 @@ kube_ld="-X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION \
 build_tool kube-apiserver "$KUBERNETES_VERSION" kube k8s.io/kubernetes/cmd/kube-apiserver "$kube_ld"
 build_tool kube-controller-manager "$KUBERNETES_VERSION" kube k8s.io/kubernetes/cmd/kube-controller-manager "$kube_ld"
 build_tool etcd "$ETCD_VERSION" etcd . ""
+# helm's default Kubernetes version (used by `helm template` and `helm lint`) comes from link
+# flags in its Makefile, derived from its client-go version (v0.N.x -> 1.N); without them it
+# assumes v1.20 and rejects charts that require a newer cluster.
+helm_k8s_minor=$(awk '$1 == "k8s.io/client-go" {print $2}' "$here/helm/go.mod" | cut -d. -f2)
 build_tool helm "$HELM_VERSION" helm helm.sh/helm/v3/cmd/helm \
-  "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION \
+-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$helm_k8s_minor \
+-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$helm_k8s_minor"
 
 log "tools ready in $bin: $(ls "$bin" | tr '\n' ' ')"
 echo "$bin"
