@@ -38,6 +38,14 @@ public class ElasticIP {
           + " targets in its enabled zones.")
   private String zone;
 
+  @JsonPropertyDescription(
+      "Optional: the Elastic IP's public IPv4 address. When given it is advertised right away"
+          + " (before the NLB's DNS name resolves) and kept when the NLB's DNS answer leaves it"
+          + " out.")
+  @JsonProperty("publicIP")
+  @Pattern("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$")
+  private String publicIP;
+
   public ElasticIP() {}
 
   public ElasticIP(String allocationID, String subnetID, String zone) {
@@ -66,6 +74,16 @@ public class ElasticIP {
     this.subnetID = subnetID;
   }
 
+  @JsonProperty("publicIP")
+  public String getPublicIP() {
+    return publicIP;
+  }
+
+  @JsonProperty("publicIP")
+  public void setPublicIP(String publicIP) {
+    this.publicIP = publicIP;
+  }
+
   public String getZone() {
     return zone;
   }
@@ -82,11 +100,12 @@ public class ElasticIP {
     ElasticIP e = (ElasticIP) o;
     return Objects.equals(allocationID, e.allocationID)
         && Objects.equals(subnetID, e.subnetID)
-        && Objects.equals(zone, e.zone);
+        && Objects.equals(zone, e.zone)
+        && Objects.equals(publicIP, e.publicIP);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(allocationID, subnetID, zone);
+    return Objects.hash(allocationID, subnetID, zone, publicIP);
   }
 }

@@ -1,0 +1,224 @@
+package io.peerrelay.operator.observe;
+
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.Service;
+import io.peerrelay.operator.api.ElasticIP;
+import io.peerrelay.operator.api.Exposure;
+import io.peerrelay.operator.api.ExposureType;
+import io.peerrelay.operator.api.NodeAddressType;
+import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.api.PeerRelaySpec;
+import io.peerrelay.operator.api.RelayEndpoint;
+import io.peerrelay.operator.api.StaticEndpoint;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Computes every replica's advertised endpoints from what was observed (architecture section 5).
+ * Pure apart from the injected {@link Resolver}.
+ */
+public final class Endpoints {
+
+  private final Resolver resolver;
+
+  /** Endpoints computed with the given DNS resolver ({@link Resolver#system()} in production). */
+  public Endpoints(Resolver resolver) {
+    this.resolver = resolver;
+  }
+
+  /** What was observed for one replica. */
+  public record ReplicaInputs(
+      List<LoadBalancerIngress> ingress, List<NodeAddress> nodeAddresses, List<String> lastKnown) {
+
+    /** Nothing observed. */
+    public static ReplicaInputs none() {
+      return new ReplicaInputs(List.of(), List.of(), List.of());
+    }
+  }
+
+  /**
+   * Endpoints per replica from the observed Services and Nodes.
+   *
+   * @param services per replica, its Service (absent in NodeAddress/None modes or before creation)
+   * @param nodes per replica, the Node its pod runs on (needed in NodeAddress mode)
+   * @param lastKnown per replica, the endpoints currently in status
+   * @return for every replica index below {@code spec.replicas}, its sorted endpoints
+   */
+  public Map<Integer, List<String>> compute(
+      PeerRelay relay,
+      Map<Integer, Service> services,
+      Map<Integer, Node> nodes,
+      Map<Integer, List<String>> lastKnown) {
+    Map<Integer, ReplicaInputs> inputs = new TreeMap<>();
+    for (int i = 0; i < relay.getSpec().getReplicas(); i++) {
+      Service svc = services.get(i);
+      Node node = nodes.get(i);
+      inputs.put(
+          i,
+          new ReplicaInputs(
+              svc == null || svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null
+                  ? List.of()
+                  : orEmpty(svc.getStatus().getLoadBalancer().getIngress()),
+              node == null || node.getStatus() == null
+                  ? List.of()
+                  : orEmpty(node.getStatus().getAddresses()),
+              orEmpty(lastKnown.get(i))));
+    }
+    return computeFrom(relay.getSpec(), inputs);
+  }
+
+  /**
+   * Endpoints per replica from plain inputs.
+   *
+   * @return for every replica index below {@code spec.replicas}, its sorted endpoints
+   */
+  public Map<Integer, List<String>> computeFrom(
+      PeerRelaySpec spec, Map<Integer, ReplicaInputs> inputs) {
+    Map<Integer, List<String>> out = new TreeMap<>();
+    for (int i = 0; i < spec.getReplicas(); i++) {
+      ReplicaInputs in = inputs.getOrDefault(i, ReplicaInputs.none());
+      SortedSet<Endpoint> endpoints = new TreeSet<>();
+      Set<Endpoint> statics = staticEndpoints(spec, i);
+      endpoints.addAll(discovered(spec, i, in, statics));
+      endpoints.addAll(statics);
+      out.put(
+          i,
+          endpoints.stream()
+              .filter(Endpoint::isAdvertisable)
+              .map(Endpoint::toString)
+              .collect(Collectors.toList()));
+    }
+    return out;
+  }
+
+  private Set<Endpoint> discovered(
+      PeerRelaySpec spec, int replica, ReplicaInputs in, Set<Endpoint> statics) {
+    Exposure exposure = spec.getExposure() == null ? new Exposure() : spec.getExposure();
+    ExposureType type = exposure.getType() == null ? ExposureType.AWSNLB : exposure.getType();
+    int port = spec.getUdpPort();
+    Set<Endpoint> found = new TreeSet<>();
+    switch (type) {
+      case NodeAddress:
+        NodeAddressType wanted =
+            exposure.getNodeAddressType() == null
+                ? NodeAddressType.ExternalIP
+                : exposure.getNodeAddressType();
+        for (NodeAddress a : in.nodeAddresses()) {
+          // Only the asked-for type: falling back to InternalIP would advertise a private address.
+          if (wanted.name().equals(a.getType())) {
+            literal(a.getAddress()).ifPresent(addr -> found.add(new Endpoint(addr, port)));
+          }
+        }
+        return found;
+      case None:
+        return found;
+      default:
+        break;
+    }
+    boolean lookupFailed = false;
+    boolean fromDns = false;
+    for (LoadBalancerIngress ingress : in.ingress()) {
+      if (ingress.getIp() != null && !ingress.getIp().isEmpty()) {
+        literal(ingress.getIp()).ifPresent(addr -> found.add(new Endpoint(addr, port)));
+      } else if (ingress.getHostname() != null && !ingress.getHostname().isEmpty()) {
+        fromDns = true;
+        try {
+          for (InetAddress addr : resolver.resolve(ingress.getHostname())) {
+            found.add(new Endpoint(addr, port));
+          }
+        } catch (UnknownHostException e) {
+          // NXDOMAIN is normal for minutes while an NLB provisions.
+          lookupFailed = true;
+        }
+      }
+    }
+    if (type == ExposureType.AWSNLB) {
+      pinnedAddress(exposure, replica).ifPresent(addr -> found.add(new Endpoint(addr, port)));
+    }
+    boolean hasIngress = !in.ingress().isEmpty();
+    // An NLB's DNS answer leaves out zones without a healthy target, so a short answer does not
+    // mean an address went away: merge with what was seen before. Any failed lookup keeps the last
+    // known addresses. Without ingress the load balancer is gone (or not yet there): forget.
+    boolean keepLast = hasIngress && (lookupFailed || (fromDns && type == ExposureType.AWSNLB));
+    if (keepLast) {
+      for (String text : in.lastKnown()) {
+        try {
+          Endpoint e = Endpoint.parse(text);
+          // Static endpoints are in status too; only load-balancer addresses are remembered.
+          if (e.port() == port && !statics.contains(e)) {
+            found.add(e);
+          }
+        } catch (IllegalArgumentException ignored) {
+          // A status entry we cannot read is not worth keeping.
+        }
+      }
+    }
+    return found;
+  }
+
+  private static Optional<InetAddress> pinnedAddress(Exposure exposure, int replica) {
+    List<ElasticIP> eips = exposure.getElasticIPs();
+    if (eips == null || replica >= eips.size() || eips.get(replica) == null) {
+      return Optional.empty();
+    }
+    return literal(eips.get(replica).getPublicIP());
+  }
+
+  private static Set<Endpoint> staticEndpoints(PeerRelaySpec spec, int replica) {
+    Set<Endpoint> out = new TreeSet<>();
+    for (StaticEndpoint s : orEmpty(spec.getStaticEndpoints())) {
+      if (s.getReplica() == null || s.getReplica() == replica) {
+        try {
+          out.add(Endpoint.parse(s.getAddress()));
+        } catch (IllegalArgumentException ignored) {
+          // The CRD pattern already rejects these; an unreadable one is skipped, not fatal.
+        }
+      }
+    }
+    return out;
+  }
+
+  /** An IP literal as an address; empty for anything else (never a DNS lookup). */
+  static Optional<InetAddress> literal(String text) {
+    if (text == null || text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      String bracketed = text.contains(":") ? "[" + text + "]:1" : text + ":1";
+      return Optional.of(Endpoint.parse(bracketed).address());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Status list-map entries, sorted by replica then endpoint order. */
+  public static List<RelayEndpoint> statusEndpoints(Map<Integer, List<String>> byReplica) {
+    List<RelayEndpoint> out = new ArrayList<>();
+    new TreeMap<>(byReplica)
+        .forEach((replica, list) -> list.forEach(a -> out.add(new RelayEndpoint(replica, a))));
+    return out;
+  }
+
+  /** The printer-column summary: every endpoint, in status order, joined by commas. */
+  public static String summary(Map<Integer, List<String>> byReplica) {
+    return statusEndpoints(byReplica).stream()
+        .map(RelayEndpoint::getAddress)
+        .distinct()
+        .collect(Collectors.joining(","));
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}
