@@ -6,6 +6,9 @@ import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.peerrelay.operator.observe.Endpoints;
+import io.peerrelay.operator.observe.Resolver;
+import io.peerrelay.operator.reconciler.PeerRelayReconciler;
 import io.peerrelay.operator.reconciler.RelayGrantReconciler;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -28,6 +31,15 @@ public final class RelayOperator implements AutoCloseable {
   /** An operator on {@code client}; call {@link #start()} to begin reconciling. */
   public static RelayOperator create(
       KubernetesClient client, OperatorSettings settings, MeterRegistry registry) {
+    return create(client, settings, registry, Resolver.system());
+  }
+
+  /** As {@link #create(KubernetesClient, OperatorSettings, MeterRegistry)} with a DNS seam. */
+  public static RelayOperator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      MeterRegistry registry,
+      Resolver resolver) {
     Operator operator =
         new Operator(
             o -> {
@@ -43,6 +55,10 @@ public final class RelayOperator implements AutoCloseable {
                         settings.leaseName(), settings.leaseNamespace(), identity()));
               }
             });
+    operator.register(
+        new PeerRelayReconciler(
+            settings.defaultRelayImage(), new Endpoints(resolver), Clock.systemUTC()),
+        c -> watch(c, settings.watchNamespaces()));
     operator.register(
         new RelayGrantReconciler(Clock.systemUTC()), c -> watch(c, settings.watchNamespaces()));
     return new RelayOperator(operator);

@@ -11,8 +11,10 @@ import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.PeerRelayStatus;
 import io.peerrelay.operator.api.RelayEndpoint;
 import io.peerrelay.operator.api.ReplicaStatus;
+import io.peerrelay.operator.observe.Endpoint;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -22,6 +24,20 @@ import java.util.stream.Collectors;
  * differs from what is stored.
  */
 public final class RelayStatusAggregator {
+
+  /**
+   * The order {@link Endpoint} sorts in (IPv4 first, then numerically), the same as the relay
+   * config's, so status and config list a replica's endpoints alike; text order for anything that
+   * does not parse (it never reaches status from the operator, but stays deterministic).
+   */
+  private static final Comparator<String> ADDRESS_ORDER =
+      (a, b) -> {
+        try {
+          return Endpoint.parse(a).compareTo(Endpoint.parse(b));
+        } catch (IllegalArgumentException e) {
+          return a.compareTo(b);
+        }
+      };
 
   private final Clock clock;
 
@@ -41,7 +57,7 @@ public final class RelayStatusAggregator {
     int ready = 0;
     int withPods = 0;
     for (ReplicaFacts r : facts.replicas()) {
-      List<String> addresses = r.endpoints().stream().distinct().sorted().toList();
+      List<String> addresses = r.endpoints().stream().distinct().sorted(ADDRESS_ORDER).toList();
       ReplicaStatus rs = new ReplicaStatus();
       rs.setIndex(r.index());
       rs.setPodName(r.podName());
@@ -58,7 +74,7 @@ public final class RelayStatusAggregator {
     endpoints.sort(
         (a, b) ->
             a.getReplica().equals(b.getReplica())
-                ? a.getAddress().compareTo(b.getAddress())
+                ? ADDRESS_ORDER.compare(a.getAddress(), b.getAddress())
                 : Integer.compare(a.getReplica(), b.getReplica()));
     s.setReplicaStatuses(replicas);
     s.setEndpoints(endpoints);

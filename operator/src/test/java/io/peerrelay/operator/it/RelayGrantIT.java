@@ -104,6 +104,54 @@ class RelayGrantIT {
         .containsExactly("east");
   }
 
+  @Test
+  void grantsAddAndRemoveKeysInEveryReplicaConfig() {
+    String ns = harness.newNamespace("grant-config");
+    harness.create(ns, relay("east", 2, ExposureType.None, Map.of("pool", "east")));
+    RelayAwait.reason(client, ns, "east", Conditions.REASON_PODS_PENDING);
+    assertThat(
+            RelayAwait.condition(
+                    RelayAwait.status(client, ns, "east", s -> true), Conditions.ACCESS)
+                .getReason())
+        .isEqualTo(Conditions.REASON_NO_GRANTS);
+
+    harness.create(
+        ns, grant("a", Map.of("pool", "east"), GrantSource.ofClientKeys(List.of(clientKey(1)))));
+    harness.create(ns, keySecret("fleet", "keys", clientKey(2)));
+    harness.create(ns, grant("b", Map.of("pool", "east"), GrantSource.ofSecret("fleet", "keys")));
+    RelayAwait.status(client, ns, "east", s -> Integer.valueOf(2).equals(s.getGrantedKeys()));
+    for (String cm : List.of("east-0", "east-1")) {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> config(ns, cm), c -> c.contains(clientKey(1)) && c.contains(clientKey(2)));
+    }
+
+    // Editing the grant Secret reaches the configs (the Secret informer maps it to the relay).
+    var secret = client.secrets().inNamespace(ns).withName("fleet").get();
+    secret.setData(null);
+    secret.setStringData(Map.of("keys", clientKey(3)));
+    client.resource(secret).update();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> config(ns, "east-0"), c -> c.contains(clientKey(3)) && !c.contains(clientKey(2)));
+
+    client.resources(RelayGrant.class).inNamespace(ns).withName("a").delete();
+    client.resources(RelayGrant.class).inNamespace(ns).withName("b").delete();
+    var s =
+        RelayAwait.status(client, ns, "east", st -> Integer.valueOf(0).equals(st.getGrantedKeys()));
+    assertThat(RelayAwait.condition(s, Conditions.ACCESS).getReason())
+        .isEqualTo(Conditions.REASON_NO_GRANTS);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> config(ns, "east-1"), c -> !c.contains("discokey:"));
+  }
+
+  private static String config(String ns, String name) {
+    var cm = client.configMaps().inNamespace(ns).withName(name).get();
+    return cm == null ? "" : cm.getData().get("relay.yaml");
+  }
+
   private static RelayGrantStatus awaitReason(String ns, String name, String reason) {
     return await()
         .atMost(Duration.ofSeconds(20))

@@ -99,7 +99,7 @@ class RelayStatusAggregatorTest {
   }
 
   @Test
-  void endpointsAreSortedByReplicaThenAddressAndSummarised() {
+  void endpointsAreSortedByReplicaThenAddressNumericallyAndSummarised() {
     PeerRelayStatus s =
         at(T0)
             .aggregate(
@@ -112,10 +112,11 @@ class RelayStatusAggregatorTest {
     assertThat(s.getEndpoints())
         .containsExactly(
             new RelayEndpoint(0, "203.0.113.1:40000"),
-            new RelayEndpoint(1, "198.51.100.10:40000"),
-            new RelayEndpoint(1, "198.51.100.9:40000"));
+            new RelayEndpoint(1, "198.51.100.9:40000"),
+            new RelayEndpoint(1, "198.51.100.10:40000"));
     assertThat(s.getEndpointSummary())
-        .isEqualTo("203.0.113.1:40000,198.51.100.10:40000,198.51.100.9:40000");
+        .as("numeric address order, as in the relay config")
+        .isEqualTo("203.0.113.1:40000,198.51.100.9:40000,198.51.100.10:40000");
     assertThat(s.getReplicaStatuses()).extracting(r -> r.getIndex()).containsExactly(0, 1);
     assertThat(s.getReplicaStatuses().get(1).getPublicKey()).isEqualTo("discokey:1");
     assertThat(s.getReadyReplicas()).isEqualTo(2);

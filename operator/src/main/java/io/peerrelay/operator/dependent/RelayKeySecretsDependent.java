@@ -1,0 +1,111 @@
+package io.peerrelay.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.desired.Names;
+import io.peerrelay.operator.desired.RelaySecret;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * One relay key Secret per replica: created once, never updated, never deleted by the operator.
+ *
+ * <p>Only a {@link Creator} on purpose: JOSDK then neither updates nor deletes it, so a replica
+ * keeps its relay identity (its disco key, which clients and status point at) across operator
+ * restarts and across scale 3 → 1 → 3. The Secret goes only with its PeerRelay, through the owner
+ * reference and the garbage collector.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Selectors.MANAGED))
+public class RelayKeySecretsDependent extends KubernetesDependentResource<Secret, PeerRelay>
+    implements Creator<Secret, PeerRelay>,
+        KubernetesBulkDependentResource<Secret, PeerRelay>,
+        SecondaryToPrimaryMapper<Secret> {
+
+  public RelayKeySecretsDependent() {
+    super(Secret.class);
+  }
+
+  @Override
+  public Map<ResourceID, Secret> desiredResources(PeerRelay relay, Context<PeerRelay> context) {
+    Map<ResourceID, Secret> existing = getSecondaryResources(relay, context);
+    Map<ResourceID, Secret> out = new HashMap<>();
+    for (int i = 0; i < relay.getSpec().getReplicas(); i++) {
+      ResourceID id = new ResourceID(Names.replica(relay, i), relay.getMetadata().getNamespace());
+      // An existing key is desired as it is: a new key is generated only for a missing Secret.
+      out.put(id, existing.containsKey(id) ? existing.get(id) : newKeySecret(relay, i));
+    }
+    return out;
+  }
+
+  /** A key Secret with a freshly generated X25519 disco key. */
+  private static Secret newKeySecret(PeerRelay relay, int i) {
+    try {
+      KeyPair pair = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+      // PKCS#8 and X.509 encodings of an X25519 key end with the 32 raw key bytes (RFC 8410),
+      // in the little-endian order the disco protocol uses.
+      byte[] priv = pair.getPrivate().getEncoded();
+      byte[] pub = pair.getPublic().getEncoded();
+      HexFormat hex = HexFormat.of();
+      return RelaySecret.relaySecret(
+          relay,
+          i,
+          "discoprivkey:" + hex.formatHex(priv, priv.length - 32, priv.length),
+          "discokey:" + hex.formatHex(pub, pub.length - 32, pub.length));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK provides X25519 since Java 11", e);
+    }
+  }
+
+  @Override
+  public Predicate<Secret> secondaryResourceFilter(PeerRelay relay, Context<PeerRelay> context) {
+    // Grant Secrets share the Secret type (another informer); keep only this relay's keys.
+    return s ->
+        s.getMetadata().getLabels() != null
+            && relay
+                .getMetadata()
+                .getName()
+                .equals(s.getMetadata().getLabels().get(Names.LABEL_RELAY))
+            && Names.MANAGER.equals(s.getMetadata().getLabels().get(Names.LABEL_MANAGED_BY));
+  }
+
+  /**
+   * An existing key always matches: JOSDK's per-item bulk wrapper would otherwise try to update a
+   * Secret that differs (say, edited by hand), and this dependent never replaces a key.
+   */
+  @Override
+  public Matcher.Result<Secret> match(
+      Secret actual, Secret desired, PeerRelay relay, Context<PeerRelay> context) {
+    return Matcher.Result.computed(true, actual);
+  }
+
+  @Override
+  protected boolean addOwnerReference() {
+    // Not GarbageCollected (that would make it deletable on scale-down), yet owned, so deleting the
+    // PeerRelay removes it.
+    return true;
+  }
+
+  @Override
+  public Set<ResourceID> toPrimaryResourceIDs(Secret secret) {
+    var labels = secret.getMetadata().getLabels();
+    String relay = labels == null ? null : labels.get(Names.LABEL_RELAY);
+    return relay == null
+        ? Set.of()
+        : Set.of(new ResourceID(relay, secret.getMetadata().getNamespace()));
+  }
+}

@@ -1,0 +1,53 @@
+package io.peerrelay.operator.observe;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.peerrelay.operator.api.RelayGrant;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * What the informer caches hold for one PeerRelay at the start of a reconcile, indexed by replica.
+ * Read once per reconcile, so every later step (endpoints, rollout, status) sees the same state.
+ *
+ * @param statefulSets per-replica StatefulSets
+ * @param services per-replica Services (none in NodeAddress/None modes)
+ * @param configMaps per-replica relay configs
+ * @param keySecrets per-replica relay key Secrets (also those beyond spec.replicas: kept on
+ *     purpose)
+ * @param pods per-replica pods
+ * @param nodes the nodes the pods run on, by name (filled only in NodeAddress mode)
+ * @param grants the RelayGrants in the namespace that select this relay, sorted by name
+ * @param grantedKeys the union of their valid client keys, sorted
+ */
+public record Observed(
+    Map<Integer, StatefulSet> statefulSets,
+    Map<Integer, Service> services,
+    Map<Integer, ConfigMap> configMaps,
+    Map<Integer, Secret> keySecrets,
+    Map<Integer, Pod> pods,
+    Map<String, Node> nodes,
+    List<RelayGrant> grants,
+    SortedSet<String> grantedKeys) {
+
+  /** Indexes {@code items} by replica; items without a parseable replica label are skipped. */
+  public static <T extends HasMetadata> Map<Integer, T> byReplica(
+      Iterable<T> items, Function<HasMetadata, Integer> replicaOf) {
+    Map<Integer, T> out = new TreeMap<>();
+    for (T item : items) {
+      Integer i = replicaOf.apply(item);
+      if (i != null) {
+        out.put(i, item);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,549 @@
+package io.peerrelay.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.peerrelay.operator.api.Condition;
+import io.peerrelay.operator.api.Conditions;
+import io.peerrelay.operator.api.ExposureType;
+import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.api.PeerRelayStatus;
+import io.peerrelay.operator.api.RelayEndpoint;
+import io.peerrelay.operator.api.RelayGrant;
+import io.peerrelay.operator.dependent.RelayConfigMapsDependent;
+import io.peerrelay.operator.dependent.RelayKeySecretsDependent;
+import io.peerrelay.operator.dependent.RelayPlan;
+import io.peerrelay.operator.dependent.RelayPodDisruptionBudgetDependent;
+import io.peerrelay.operator.dependent.RelayServicesDependent;
+import io.peerrelay.operator.dependent.RelayStatefulSetsDependent;
+import io.peerrelay.operator.dependent.Selectors;
+import io.peerrelay.operator.dependent.TemplateHash;
+import io.peerrelay.operator.desired.Names;
+import io.peerrelay.operator.desired.RelaySecret;
+import io.peerrelay.operator.desired.RelayService;
+import io.peerrelay.operator.desired.RelayStatefulSet;
+import io.peerrelay.operator.observe.Endpoints;
+import io.peerrelay.operator.observe.Observed;
+import io.peerrelay.operator.observe.ObservedGrantKeys;
+import io.peerrelay.operator.observe.ObservedSelection;
+import io.peerrelay.operator.status.RelayFacts;
+import io.peerrelay.operator.status.RelayStatusAggregator;
+import io.peerrelay.operator.status.ReplicaFacts;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a PeerRelay along one spine: observe (caches only) → compute endpoints → decide the
+ * rollout → hand the plan to the dependents → run the workflow → aggregate status → patch status
+ * only when it changed → come back in 30 s while not Ready.
+ */
+@Workflow(
+    explicitInvocation = true,
+    handleExceptionsInReconciler = true,
+    dependents = {
+      @Dependent(name = PeerRelayReconciler.KEYS, type = RelayKeySecretsDependent.class),
+      @Dependent(name = PeerRelayReconciler.CONFIGS, type = RelayConfigMapsDependent.class),
+      @Dependent(name = PeerRelayReconciler.SERVICES, type = RelayServicesDependent.class),
+      @Dependent(
+          name = PeerRelayReconciler.STATEFULSETS,
+          type = RelayStatefulSetsDependent.class,
+          // The pods mount both: creating the StatefulSet first would start pods that wait.
+          dependsOn = {PeerRelayReconciler.KEYS, PeerRelayReconciler.CONFIGS}),
+      @Dependent(name = PeerRelayReconciler.PDB, type = RelayPodDisruptionBudgetDependent.class)
+    })
+@ControllerConfiguration(name = PeerRelayReconciler.NAME, fieldManager = FieldManager.NAME)
+public class PeerRelayReconciler implements Reconciler<PeerRelay> {
+
+  /** Controller name (also the name of its metrics). */
+  public static final String NAME = "peerrelay";
+
+  static final String KEYS = "relay-keys";
+  static final String CONFIGS = "relay-configs";
+  static final String SERVICES = "relay-services";
+  static final String STATEFULSETS = "relay-statefulsets";
+  static final String PDB = "relay-pdb";
+  static final String PODS = "relay-pods";
+  static final String GRANTS = "relay-grants";
+  static final String GRANT_SECRETS = "relay-grant-secrets";
+  static final String NODES = "relay-nodes";
+
+  /** How often a not-Ready relay is looked at again (LB provisioning, DNS, pods starting). */
+  static final Duration NOT_READY_REQUEUE = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(PeerRelayReconciler.class);
+
+  private final String defaultImage;
+  private final Endpoints endpoints;
+  private final RelayStatusAggregator aggregator;
+
+  /**
+   * @param defaultImage relay image for PeerRelays without {@code spec.image}
+   * @param endpoints endpoint computation (with its DNS seam)
+   * @param clock time for condition transitions
+   */
+  public PeerRelayReconciler(String defaultImage, Endpoints endpoints, Clock clock) {
+    this.defaultImage = defaultImage;
+    this.endpoints = endpoints;
+    this.aggregator = new RelayStatusAggregator(clock);
+  }
+
+  @Override
+  public List<EventSource<?, PeerRelay>> prepareEventSources(
+      EventSourceContext<PeerRelay> context) {
+    // Pods: readiness and node per replica. Label-selected: only relay pods are cached.
+    var pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, PeerRelay.class)
+                .withName(PODS)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(Selectors.RELAY_PODS)
+                .withSecondaryToPrimaryMapper(
+                    p -> relayOf(p.getMetadata().getLabels(), p.getMetadata().getNamespace()))
+                .build(),
+            context);
+    // RelayGrants: a grant event reaches every PeerRelay its selector selects.
+    var grants =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(RelayGrant.class, PeerRelay.class)
+                .withName(GRANTS)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(g -> selectedRelays(context, g))
+                .build(),
+            context);
+    // Secrets referenced by grants: users create them, so no label selector can narrow this one.
+    var grantSecrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, PeerRelay.class)
+                .withName(GRANT_SECRETS)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(
+                    s ->
+                        grants
+                            .list(
+                                s.getMetadata().getNamespace(),
+                                g -> RelayGrantReconciler.references(g, s.getMetadata().getName()))
+                            .flatMap(g -> selectedRelays(context, g).stream())
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(pods, grants, grantSecrets);
+  }
+
+  @Override
+  public UpdateControl<PeerRelay> reconcile(PeerRelay relay, Context<PeerRelay> context) {
+    PeerRelayStatus previous = relay.getStatus();
+    RelayFacts facts;
+    Observed before = null;
+    Observed after = null;
+    try {
+      before = observe(relay, context);
+      String problem = SpecProblems.first(relay);
+      Map<Integer, List<String>> addresses =
+          problem == null ? endpointsOf(relay, before) : Map.of();
+      Rollout rollout = problem == null ? rollout(relay, before) : new Rollout(Set.of(), Set.of());
+      if (problem == null) {
+        Map<Integer, StatefulSet> held = new HashMap<>();
+        for (int i : rollout.hold()) {
+          held.put(i, before.statefulSets().get(i));
+        }
+        new RelayPlan(defaultImage, addresses, before.grantedKeys(), held).handTo(context);
+        problem = applyProblem(context);
+      }
+      after = observe(relay, context);
+      facts = facts(relay, after, addresses, rollout, problem, context);
+    } catch (RuntimeException e) {
+      // Never a stack trace in status: the message, and the full trace in the log.
+      LOG.warn(
+          "reconcile-failed relay={}/{} error=\"{}\"",
+          relay.getMetadata().getNamespace(),
+          relay.getMetadata().getName(),
+          e.toString(),
+          e);
+      facts =
+          RelayFacts.invalid(
+              relay.getMetadata().getGeneration(),
+              Names.relaySelectorString(relay),
+              "reconcile failed: " + e.getMessage());
+    }
+    PeerRelayStatus next = aggregator.aggregate(previous, facts);
+    announce(relay, previous, next, before, after, context);
+    UpdateControl<PeerRelay> control =
+        Objects.equals(next, previous)
+            ? UpdateControl.noUpdate()
+            : UpdateControl.patchStatus(statusPatch(relay, next));
+    return isReady(next) ? control : control.rescheduleAfter(NOT_READY_REQUEUE);
+  }
+
+  /** Everything the caches hold for {@code relay}, indexed by replica. */
+  @SuppressWarnings("unchecked")
+  private Observed observe(PeerRelay relay, Context<PeerRelay> context) {
+    String ns = relay.getMetadata().getNamespace();
+    var grantSource =
+        (InformerEventSource<RelayGrant, PeerRelay>)
+            context.eventSourceRetriever().getEventSourceFor(RelayGrant.class, GRANTS);
+    var secretSource =
+        (InformerEventSource<Secret, PeerRelay>)
+            context.eventSourceRetriever().getEventSourceFor(Secret.class, GRANT_SECRETS);
+    List<RelayGrant> grants =
+        grantSource
+            .list(ns, g -> selects(g, relay))
+            .sorted((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()))
+            .toList();
+    SortedSet<String> keys = new TreeSet<>();
+    for (RelayGrant g : grants) {
+      keys.addAll(
+          ObservedGrantKeys.resolve(
+                  g, name -> secretSource.get(new ResourceID(name, ns)).orElse(null))
+              .keys());
+    }
+    String name = relay.getMetadata().getName();
+    Map<Integer, Secret> keySecrets =
+        Observed.byReplica(
+            context
+                .getSecondaryResourcesAsStream(Secret.class)
+                .filter(s -> isChildOf(s.getMetadata().getLabels(), name))
+                .toList(),
+            PeerRelayReconciler::replicaOf);
+    Map<Integer, Pod> pods =
+        Observed.byReplica(
+            context.getSecondaryResources(Pod.class), PeerRelayReconciler::replicaOf);
+    Map<String, Node> nodes = new HashMap<>();
+    if (relay.getSpec() != null
+        && relay.getSpec().getExposure() != null
+        && relay.getSpec().getExposure().getType() == ExposureType.NodeAddress) {
+      var nodeSource = NodeWatch.ensure(context);
+      for (Pod p : pods.values()) {
+        String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
+        if (node != null) {
+          nodeSource.get(new ResourceID(node)).ifPresent(n -> nodes.put(node, n));
+        }
+      }
+    }
+    return new Observed(
+        Observed.byReplica(
+            context.getSecondaryResources(StatefulSet.class), PeerRelayReconciler::replicaOf),
+        Observed.byReplica(
+            context.getSecondaryResources(Service.class), PeerRelayReconciler::replicaOf),
+        Observed.byReplica(
+            context.getSecondaryResources(ConfigMap.class), PeerRelayReconciler::replicaOf),
+        keySecrets,
+        pods,
+        nodes,
+        grants,
+        keys);
+  }
+
+  private Map<Integer, List<String>> endpointsOf(PeerRelay relay, Observed o) {
+    Map<Integer, List<String>> known = new HashMap<>();
+    if (relay.getStatus() != null && relay.getStatus().getEndpoints() != null) {
+      for (RelayEndpoint e : relay.getStatus().getEndpoints()) {
+        known.computeIfAbsent(e.getReplica(), k -> new ArrayList<>()).add(e.getAddress());
+      }
+    }
+    Map<Integer, Node> nodeOfReplica = new HashMap<>();
+    o.pods()
+        .forEach(
+            (i, pod) -> {
+              String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+              if (node != null && o.nodes().containsKey(node)) {
+                nodeOfReplica.put(i, o.nodes().get(node));
+              }
+            });
+    return endpoints.compute(relay, o.services(), nodeOfReplica, known);
+  }
+
+  /** Which replicas take a changed template now (see {@link Rollout}). */
+  private Rollout rollout(PeerRelay relay, Observed o) {
+    int n = relay.getSpec().getReplicas();
+    Set<Integer> stale = new HashSet<>();
+    Set<Integer> ready = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      StatefulSet actual = o.statefulSets().get(i);
+      if (actual == null) {
+        continue;
+      }
+      String want =
+          TemplateHash.of(
+              RelayStatefulSet.relayStatefulSet(relay, i, defaultImage).getSpec().getTemplate());
+      if (!want.equals(TemplateHash.stampedOn(actual))) {
+        stale.add(i);
+      }
+      if (podReady(o.pods().get(i), actual)) {
+        ready.add(i);
+      }
+    }
+    return Rollout.decide(n, stale, ready);
+  }
+
+  /** Runs the dependents; an error is returned as a problem naming what failed. */
+  @SuppressWarnings("rawtypes") // JOSDK's WorkflowResult exposes a raw DependentResource map
+  private static String applyProblem(Context<PeerRelay> context) {
+    var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    if (!result.erroredDependentsExist()) {
+      return null;
+    }
+    return result.getErroredDependents().entrySet().stream()
+        .map(e -> e.getKey().name() + ": " + rootMessage(e.getValue()))
+        .sorted()
+        .collect(Collectors.joining("; ", "applying children failed: ", ""));
+  }
+
+  private RelayFacts facts(
+      PeerRelay relay,
+      Observed o,
+      Map<Integer, List<String>> addresses,
+      Rollout rollout,
+      String problem,
+      Context<PeerRelay> context) {
+    int n = relay.getSpec() == null ? 0 : Math.max(0, relay.getSpec().getReplicas());
+    List<ReplicaFacts> replicas = new ArrayList<>();
+    Integer missingPod = null;
+    for (int i = 0; i < n; i++) {
+      Pod pod = o.pods().get(i);
+      if (pod == null && missingPod == null) {
+        missingPod = i;
+      }
+      Secret key = o.keySecrets().get(i);
+      replicas.add(
+          new ReplicaFacts(
+              i,
+              pod == null ? null : pod.getMetadata().getName(),
+              pod == null || pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
+              podReady(pod, o.statefulSets().get(i)),
+              key == null ? null : RelaySecret.publicKey(key).orElse(null),
+              addresses.getOrDefault(i, List.of())));
+    }
+    String podSecurity = null;
+    if (problem == null && missingPod != null) {
+      podSecurity =
+          new PodSecurityCheck(context.getClient())
+              .problem(relay.getMetadata().getNamespace(), podOf(relay, missingPod));
+    }
+    SortedSet<String> overridden = new TreeSet<>();
+    for (int i = 0; problem == null && i < n; i++) {
+      RelayService.overriddenAnnotations(relay, i).forEach(a -> overridden.add(a.toString()));
+    }
+    return new RelayFacts(
+        relay.getMetadata().getGeneration(),
+        n,
+        Names.relaySelectorString(relay),
+        replicas,
+        o.grantedKeys().size(),
+        problem,
+        podSecurity,
+        rollout.rolling(),
+        List.copyOf(overridden));
+  }
+
+  /** The pod the StatefulSet controller would create for replica {@code i}, for a dry run. */
+  private Pod podOf(PeerRelay relay, int i) {
+    StatefulSet sts = RelayStatefulSet.relayStatefulSet(relay, i, defaultImage);
+    return new PodBuilder()
+        .withMetadata(
+            new ObjectMetaBuilder()
+                .withName(Names.pod(relay, i))
+                .withNamespace(relay.getMetadata().getNamespace())
+                .withLabels(sts.getSpec().getTemplate().getMetadata().getLabels())
+                .build())
+        .withSpec(sts.getSpec().getTemplate().getSpec())
+        .build();
+  }
+
+  /**
+   * A replica is ready when its pod reports Ready and runs the StatefulSet's current revision:
+   * right after a template change the old pod may still be Ready, but it is not the new one.
+   */
+  static boolean podReady(Pod pod, StatefulSet sts) {
+    if (pod == null || sts == null || pod.getStatus() == null) {
+      return false;
+    }
+    boolean ready =
+        pod.getStatus().getConditions() != null
+            && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    var st = sts.getStatus();
+    if (!ready || st == null || st.getUpdateRevision() == null) {
+      return false;
+    }
+    boolean observedCurrentSpec =
+        st.getObservedGeneration() != null
+            && st.getObservedGeneration() >= sts.getMetadata().getGeneration();
+    String podRevision =
+        pod.getMetadata().getLabels() == null
+            ? null
+            : pod.getMetadata().getLabels().get("controller-revision-hash");
+    return observedCurrentSpec && st.getUpdateRevision().equals(podRevision);
+  }
+
+  /** Events for the transitions between {@code previous} and {@code next} (never per reconcile). */
+  private static void announce(
+      PeerRelay relay,
+      PeerRelayStatus previous,
+      PeerRelayStatus next,
+      Observed before,
+      Observed after,
+      Context<PeerRelay> context) {
+    RelayEvents events = new RelayEvents(context.getClient());
+    if (before != null && after != null) {
+      for (var e : after.keySecrets().entrySet()) {
+        if (!before.keySecrets().containsKey(e.getKey())) {
+          events.write(
+              relay,
+              RelayEvents.NORMAL,
+              "KeyGenerated",
+              "replica "
+                  + e.getKey()
+                  + ": new relay key "
+                  + RelaySecret.publicKey(e.getValue()).orElse("?")
+                  + " in Secret "
+                  + e.getValue().getMetadata().getName());
+        }
+      }
+      for (var e : after.statefulSets().entrySet()) {
+        if (!before.statefulSets().containsKey(e.getKey())) {
+          events.write(
+              relay,
+              RelayEvents.NORMAL,
+              "Created",
+              "replica " + e.getKey() + ": StatefulSet " + e.getValue().getMetadata().getName());
+        }
+      }
+    }
+    Condition was = condition(previous, Conditions.READY);
+    Condition now = condition(next, Conditions.READY);
+    if (now != null && (was == null || !Objects.equals(was.getReason(), now.getReason()))) {
+      boolean warn =
+          Conditions.REASON_CONFIG_INVALID.equals(now.getReason())
+              || Conditions.REASON_POD_SECURITY_BLOCKED.equals(now.getReason());
+      events.write(
+          relay,
+          warn ? RelayEvents.WARNING : RelayEvents.NORMAL,
+          now.getReason(),
+          now.getMessage());
+    }
+    List<RelayEndpoint> oldEndpoints = previous == null ? List.of() : previous.getEndpoints();
+    if (!next.getEndpoints().isEmpty() && !next.getEndpoints().equals(oldEndpoints)) {
+      events.write(
+          relay,
+          RelayEvents.NORMAL,
+          "EndpointsAssigned",
+          "clients send to " + next.getEndpointSummary());
+    }
+    Condition exposureWas = condition(previous, Conditions.EXPOSURE);
+    Condition exposureNow = condition(next, Conditions.EXPOSURE);
+    if (exposureNow != null
+        && Conditions.REASON_ANNOTATION_OVERRIDDEN.equals(exposureNow.getReason())
+        && (exposureWas == null
+            || !Objects.equals(exposureWas.getMessage(), exposureNow.getMessage()))) {
+      events.write(relay, RelayEvents.WARNING, exposureNow.getReason(), exposureNow.getMessage());
+    }
+    if (!Objects.equals(previous, next)) {
+      LOG.info(
+          "status relay={}/{} ready={} reason={} readyReplicas={}/{} endpoints={} grantedKeys={}",
+          relay.getMetadata().getNamespace(),
+          relay.getMetadata().getName(),
+          now == null ? null : now.getStatus(),
+          now == null ? null : now.getReason(),
+          next.getReadyReplicas(),
+          relay.getSpec() == null ? null : relay.getSpec().getReplicas(),
+          next.getEndpointSummary(),
+          next.getGrantedKeys());
+    }
+  }
+
+  private static Condition condition(PeerRelayStatus s, String type) {
+    if (s == null || s.getConditions() == null) {
+      return null;
+    }
+    return s.getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static boolean isReady(PeerRelayStatus s) {
+    Condition c = condition(s, Conditions.READY);
+    return c != null && Conditions.TRUE.equals(c.getStatus());
+  }
+
+  /** A PeerRelay carrying only identity and status: what a status apply must send. */
+  private static PeerRelay statusPatch(PeerRelay relay, PeerRelayStatus status) {
+    PeerRelay patch = new PeerRelay();
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(relay.getMetadata().getName())
+            .withNamespace(relay.getMetadata().getNamespace())
+            .build());
+    patch.setStatus(status);
+    return patch;
+  }
+
+  private static boolean selects(RelayGrant g, PeerRelay relay) {
+    return g.getSpec() != null
+        && g.getSpec().getDst() != null
+        && ObservedSelection.selects(
+            g.getSpec().getDst().getSelector(), relay.getMetadata().getLabels());
+  }
+
+  private static Set<ResourceID> selectedRelays(
+      EventSourceContext<PeerRelay> context, RelayGrant g) {
+    return context
+        .getPrimaryCache()
+        .list(g.getMetadata().getNamespace())
+        .filter(r -> selects(g, r))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  private static Set<ResourceID> relayOf(Map<String, String> labels, String namespace) {
+    String relay = labels == null ? null : labels.get(Names.LABEL_RELAY);
+    return relay == null ? Set.of() : Set.of(new ResourceID(relay, namespace));
+  }
+
+  private static boolean isChildOf(Map<String, String> labels, String relay) {
+    return labels != null
+        && relay.equals(labels.get(Names.LABEL_RELAY))
+        && Names.MANAGER.equals(labels.get(Names.LABEL_MANAGED_BY));
+  }
+
+  private static Integer replicaOf(io.fabric8.kubernetes.api.model.HasMetadata child) {
+    var i = Names.replicaIndex(child);
+    return i.isPresent() ? i.getAsInt() : null;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.toString() : c.getMessage();
+  }
+}

@@ -1,0 +1,69 @@
+package io.peerrelay.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds out whether Pod Security admission will reject the relay pods (they need hostNetwork and
+ * hostPorts, which only the {@code privileged} level allows), so the PeerRelay can say so instead
+ * of leaving the StatefulSet controller failing silently.
+ */
+final class PodSecurityCheck {
+
+  static final String ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+
+  /** Levels that forbid host namespaces and host ports. */
+  private static final Set<String> FORBIDDING = Set.of("baseline", "restricted");
+
+  private final KubernetesClient client;
+
+  PodSecurityCheck(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Why {@code pod} cannot be created in {@code namespace}, or null when it can. Reads the
+   * namespace's enforce label first (no write at all); otherwise asks admission itself with a
+   * server-side dry-run create, which also covers a cluster-wide default level set in the admission
+   * configuration that no label shows.
+   */
+  String problem(String namespace, Pod pod) {
+    Namespace ns = client.namespaces().withName(namespace).get();
+    Map<String, String> labels =
+        ns == null || ns.getMetadata().getLabels() == null
+            ? Map.of()
+            : ns.getMetadata().getLabels();
+    String level = labels.get(ENFORCE_LABEL);
+    if (level != null && FORBIDDING.contains(level)) {
+      return "namespace "
+          + namespace
+          + " enforces Pod Security level \""
+          + level
+          + "\", which forbids the hostNetwork and hostPort relay pods need; label it "
+          + ENFORCE_LABEL
+          + "=privileged or move the PeerRelay to a namespace that allows privileged pods";
+    }
+    try {
+      client.pods().inNamespace(namespace).resource(pod).dryRun().create();
+      return null;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("PodSecurity")) {
+        return "Pod Security admission rejects the relay pod: " + admissionMessage(e);
+      }
+      // Any other answer (the pod exists already, a quota, a webhook outage) is not ours to
+      // report as a Pod Security problem.
+      return null;
+    }
+  }
+
+  private static String admissionMessage(KubernetesClientException e) {
+    if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+      return e.getStatus().getMessage();
+    }
+    return e.getMessage();
+  }
+}

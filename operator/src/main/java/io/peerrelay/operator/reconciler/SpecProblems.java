@@ -1,0 +1,125 @@
+package io.peerrelay.operator.reconciler;
+
+import io.peerrelay.operator.api.ElasticIP;
+import io.peerrelay.operator.api.Exposure;
+import io.peerrelay.operator.api.ExposureType;
+import io.peerrelay.operator.api.Lifetimes;
+import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.api.PeerRelaySpec;
+import io.peerrelay.operator.api.StaticEndpoint;
+import io.peerrelay.operator.desired.Names;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Re-checks in the reconciler what the CRD's OpenAPI schema and CEL rules check, so a PeerRelay
+ * that slipped past validation (an older CRD, validation turned off, a future field) gets a {@code
+ * ConfigInvalid} condition naming the field instead of broken children or a stack trace.
+ */
+final class SpecProblems {
+
+  private static final Pattern DURATION = Pattern.compile(PeerRelaySpec.DURATION_PATTERN);
+  private static final Pattern ADDRESS = Pattern.compile(StaticEndpoint.ADDRESS_PATTERN);
+
+  private SpecProblems() {}
+
+  /** The first problem found, naming the field, or null when the spec is usable. */
+  static String first(PeerRelay relay) {
+    String name = relay.getMetadata().getName();
+    if (name.length() > Names.MAX_RELAY_NAME) {
+      return "metadata.name: at most "
+          + Names.MAX_RELAY_NAME
+          + " characters (child names add -<i>)";
+    }
+    PeerRelaySpec s = relay.getSpec();
+    if (s == null) {
+      return "spec: required";
+    }
+    Integer replicas = s.getReplicas();
+    if (replicas == null || replicas < 0 || replicas > 64) {
+      return "spec.replicas: must be between 0 and 64, got " + replicas;
+    }
+    if (!port(s.getUdpPort())) {
+      return "spec.udpPort: must be 1..65535, got " + s.getUdpPort();
+    }
+    if (!port(s.getHttpPort())) {
+      return "spec.httpPort: must be 1..65535, got " + s.getHttpPort();
+    }
+    if (s.getUdpPort().equals(s.getHttpPort())) {
+      return "spec.httpPort: must differ from spec.udpPort (" + s.getUdpPort() + ")";
+    }
+    String exposure = exposureProblem(s.getExposure(), replicas);
+    if (exposure != null) {
+      return exposure;
+    }
+    List<StaticEndpoint> statics = s.getStaticEndpoints();
+    for (int i = 0; statics != null && i < statics.size(); i++) {
+      StaticEndpoint e = statics.get(i);
+      if (e.getAddress() == null || !ADDRESS.matcher(e.getAddress()).matches()) {
+        return "spec.staticEndpoints[" + i + "].address: expected ip:port, got " + e.getAddress();
+      }
+      if (e.getReplica() != null && e.getReplica() < 0) {
+        return "spec.staticEndpoints[" + i + "].replica: must be >= 0";
+      }
+    }
+    Lifetimes l = s.getLifetimes();
+    if (l != null) {
+      if (!duration(l.getBind())) {
+        return "spec.lifetimes.bind: not a duration like 5s or 1m30s: " + l.getBind();
+      }
+      if (!duration(l.getSteadyState())) {
+        return "spec.lifetimes.steadyState: not a duration: " + l.getSteadyState();
+      }
+      if (!duration(l.getGcInterval())) {
+        return "spec.lifetimes.gcInterval: not a duration: " + l.getGcInterval();
+      }
+    }
+    if (!duration(s.getDrain())) {
+      return "spec.drain: not a duration like 10s: " + s.getDrain();
+    }
+    return null;
+  }
+
+  private static String exposureProblem(Exposure x, int replicas) {
+    if (x == null || x.getType() == null) {
+      return "spec.exposure.type: required (AWSNLB, LoadBalancer, NodeAddress or None)";
+    }
+    if (x.getLoadBalancerClass() != null
+        && !x.getLoadBalancerClass().isEmpty()
+        && x.getType() != ExposureType.LoadBalancer) {
+      return "spec.exposure.loadBalancerClass: only for exposure type LoadBalancer";
+    }
+    List<ElasticIP> eips = x.getElasticIPs();
+    if (eips != null && !eips.isEmpty()) {
+      if (x.getType() != ExposureType.AWSNLB) {
+        return "spec.exposure.elasticIPs: only for exposure type AWSNLB";
+      }
+      if (eips.size() < replicas) {
+        return "spec.exposure.elasticIPs: "
+            + eips.size()
+            + " given for "
+            + replicas
+            + " replicas (one per replica)";
+      }
+      for (int i = 0; i < eips.size(); i++) {
+        ElasticIP e = eips.get(i);
+        if (e.getAllocationID() == null || e.getAllocationID().isEmpty()) {
+          return "spec.exposure.elasticIPs[" + i + "].allocationID: required";
+        }
+        if ((e.getSubnetID() == null) != (e.getZone() == null)) {
+          return "spec.exposure.elasticIPs[" + i + "]: subnetID and zone go together";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean port(Integer p) {
+    return p != null && p >= 1 && p <= 65535;
+  }
+
+  /** Absent is fine (the relay's default); present must be a Go duration. */
+  private static boolean duration(String d) {
+    return d == null || d.isEmpty() || DURATION.matcher(d).matches();
+  }
+}

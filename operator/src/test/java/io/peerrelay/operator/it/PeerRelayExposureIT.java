@@ -1,0 +1,182 @@
+package io.peerrelay.operator.it;
+
+import static io.peerrelay.operator.it.Fixtures.relay;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.peerrelay.operator.api.Conditions;
+import io.peerrelay.operator.api.ExposureType;
+import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.api.PeerRelayStatus;
+import io.peerrelay.operator.api.RelayEndpoint;
+import io.peerrelay.testsupport.ControlPlaneExtension;
+import io.peerrelay.testsupport.LocalControlPlane;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Endpoints from load-balancer status written the way real controllers write it, readiness from pod
+ * status written the way a kubelet writes it, and a template change rolling one replica at a time.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+class PeerRelayExposureIT {
+
+  private static OperatorHarness harness;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void startOperator(LocalControlPlane cp) {
+    harness = OperatorHarness.start(cp);
+    client = harness.client;
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    harness.close();
+  }
+
+  @Test
+  void awsNlbHostnameIsResolvedIntoStatusAndConfig() {
+    String ns = harness.newNamespace("nlb");
+    harness.create(ns, relay("aws", 2, ExposureType.AWSNLB));
+    RelayAwait.markReady(client, ns, "aws-0-0");
+    RelayAwait.markReady(client, ns, "aws-1-0");
+    // The AWS Load Balancer Controller writes only a DNS name; "localhost" resolves here, the
+    // .invalid name never does (RFC 6761), like an NLB still provisioning.
+    writeLoadBalancer(ns, "aws-0", null, "localhost");
+    writeLoadBalancer(ns, "aws-1", null, "nlb-still-provisioning.invalid");
+
+    PeerRelayStatus s =
+        RelayAwait.status(
+            client,
+            ns,
+            "aws",
+            st -> st.getEndpoints().contains(new RelayEndpoint(0, "127.0.0.1:40000")));
+    assertThat(RelayAwait.readyReason(s)).isEqualTo(Conditions.REASON_ENDPOINTS_PENDING);
+    assertThat(s.getEndpoints()).allMatch(e -> e.getReplica() == 0);
+    assertThat(s.getReadyReplicas()).isEqualTo(2);
+    assertThat(s.getEndpointSummary()).contains("127.0.0.1:40000");
+    assertThat(config(ns, "aws-0")).contains("127.0.0.1:40000");
+    assertThat(config(ns, "aws-1")).doesNotContain("127.0.0.1");
+  }
+
+  @Test
+  void metalLbIpMakesTheRelayReady() {
+    String ns = harness.newNamespace("metallb");
+    PeerRelay r = relay("lb", 2, ExposureType.LoadBalancer);
+    r.getSpec().getExposure().setLoadBalancerClass("metallb.io/metallb");
+    harness.create(ns, r);
+    RelayAwait.markReady(client, ns, "lb-0-0");
+    RelayAwait.markReady(client, ns, "lb-1-0");
+    // MetalLB writes the ip.
+    writeLoadBalancer(ns, "lb-0", "203.0.113.10", null);
+    writeLoadBalancer(ns, "lb-1", "203.0.113.11", null);
+
+    PeerRelayStatus s = RelayAwait.reason(client, ns, "lb", Conditions.REASON_READY);
+    assertThat(s.getEndpoints())
+        .containsExactly(
+            new RelayEndpoint(0, "203.0.113.10:40000"), new RelayEndpoint(1, "203.0.113.11:40000"));
+    assertThat(s.getEndpointSummary()).isEqualTo("203.0.113.10:40000,203.0.113.11:40000");
+    assertThat(config(ns, "lb-0")).contains("203.0.113.10:40000").doesNotContain("203.0.113.11");
+    assertThat(config(ns, "lb-1")).contains("203.0.113.11:40000");
+    assertThat(
+            client
+                .services()
+                .inNamespace(ns)
+                .withName("lb-0")
+                .get()
+                .getSpec()
+                .getLoadBalancerClass())
+        .isEqualTo("metallb.io/metallb");
+  }
+
+  @Test
+  void aTemplateChangeRollsOneReplicaAtATime() {
+    String ns = harness.newNamespace("roll");
+    harness.create(ns, relay("roll", 3, ExposureType.None));
+    for (int i = 0; i < 3; i++) {
+      RelayAwait.markReady(client, ns, "roll-" + i + "-0");
+    }
+    RelayAwait.status(client, ns, "roll", s -> s.getReadyReplicas() == 3);
+
+    PeerRelay r = client.resources(PeerRelay.class).inNamespace(ns).withName("roll").get();
+    r.getSpec().setImage("example.org/relay:2");
+    client.resource(r).update();
+
+    for (int turn = 0; turn < 3; turn++) {
+      int expected = turn;
+      await()
+          .atMost(RelayAwait.TIMEOUT)
+          .until(() -> images(ns), m -> m.get(expected).equals("example.org/relay:2"));
+      Map<Integer, String> now = images(ns);
+      for (int j = expected + 1; j < 3; j++) {
+        assertThat(now.get(j))
+            .as("replica %d waits while replica %d rolls", j, expected)
+            .isNotEqualTo("example.org/relay:2");
+      }
+      assertThat(
+              RelayAwait.readyReason(
+                  client
+                      .resources(PeerRelay.class)
+                      .inNamespace(ns)
+                      .withName("roll")
+                      .get()
+                      .getStatus()))
+          .isIn(Conditions.REASON_PROGRESSING, Conditions.REASON_PODS_PENDING);
+      // The StatefulSet controller replaces the pod; play the kubelet for the new one.
+      awaitNewPodRevision(ns, "roll-" + expected);
+      RelayAwait.markReady(client, ns, "roll-" + expected + "-0");
+    }
+    RelayAwait.status(client, ns, "roll", s -> s.getReadyReplicas() == 3);
+  }
+
+  private static Map<Integer, String> images(String ns) {
+    Map<Integer, String> out = new java.util.TreeMap<>();
+    for (int i = 0; i < 3; i++) {
+      StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName("roll-" + i).get();
+      out.put(i, sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    }
+    return out;
+  }
+
+  private static void awaitNewPodRevision(String ns, String sts) {
+    await()
+        .atMost(RelayAwait.TIMEOUT)
+        .until(
+            () -> {
+              StatefulSet s = client.apps().statefulSets().inNamespace(ns).withName(sts).get();
+              var pod = client.pods().inNamespace(ns).withName(sts + "-0").get();
+              return s.getStatus() != null
+                  && pod != null
+                  && s.getStatus().getUpdateRevision() != null
+                  && s.getStatus()
+                      .getUpdateRevision()
+                      .equals(pod.getMetadata().getLabels().get("controller-revision-hash"));
+            });
+  }
+
+  /** Writes {@code status.loadBalancer} as a load-balancer controller does. */
+  private static void writeLoadBalancer(String ns, String service, String ip, String hostname) {
+    Service svc =
+        await()
+            .atMost(RelayAwait.TIMEOUT)
+            .until(() -> client.services().inNamespace(ns).withName(service).get(), s -> s != null);
+    svc.getStatus()
+        .getLoadBalancer()
+        .setIngress(
+            List.of(new LoadBalancerIngressBuilder().withIp(ip).withHostname(hostname).build()));
+    client.services().inNamespace(ns).resource(svc).updateStatus();
+  }
+
+  private static String config(String ns, String name) {
+    return client.configMaps().inNamespace(ns).withName(name).get().getData().get("relay.yaml");
+  }
+}

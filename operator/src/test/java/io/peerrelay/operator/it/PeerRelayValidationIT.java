@@ -1,0 +1,160 @@
+package io.peerrelay.operator.it;
+
+import static io.peerrelay.operator.it.Fixtures.relay;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.peerrelay.operator.api.Conditions;
+import io.peerrelay.operator.api.ExposureType;
+import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.api.PeerRelayStatus;
+import io.peerrelay.testsupport.ControlPlaneExtension;
+import io.peerrelay.testsupport.LocalControlPlane;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Invalid specs are refused by the real API server with the field named (OpenAPI and CEL), what
+ * gets past validation becomes a condition, Pod Security blocks are reported, and every example
+ * manifest applies.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+class PeerRelayValidationIT {
+
+  private static OperatorHarness harness;
+  private static KubernetesClient client;
+  private static String ns;
+
+  @BeforeAll
+  static void startOperator(LocalControlPlane cp) {
+    harness = OperatorHarness.start(cp);
+    client = harness.client;
+    ns = harness.newNamespace("invalid");
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    harness.close();
+  }
+
+  static Stream<Arguments> invalidSpecs() {
+    return Stream.of(
+        Arguments.of("replicas: 65", "spec.replicas"),
+        Arguments.of("replicas: -1", "spec.replicas"),
+        Arguments.of("udpPort: 0", "spec.udpPort"),
+        Arguments.of("httpPort: 70000", "spec.httpPort"),
+        Arguments.of("udpPort: 9090\n  httpPort: 9090", "spec.httpPort"),
+        Arguments.of("exposure: {type: Ingress}", "spec.exposure.type"),
+        Arguments.of(
+            "replicas: 2\n  exposure: {elasticIPs: [{allocationID: eipalloc-1}]}",
+            "spec.exposure.elasticIPs"),
+        Arguments.of(
+            "exposure: {elasticIPs: [{allocationID: eipalloc-1, subnetID: subnet-1}]}",
+            "subnetID and zone"),
+        Arguments.of(
+            "exposure: {type: AWSNLB, loadBalancerClass: x}", "spec.exposure.loadBalancerClass"),
+        Arguments.of(
+            "staticEndpoints: [{address: relay.example.org}]", "spec.staticEndpoints[0].address"),
+        Arguments.of("lifetimes: {bind: 5 minutes}", "spec.lifetimes.bind"),
+        Arguments.of("drain: soon", "spec.drain"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidSpecs")
+  void theApiServerRefusesAnInvalidSpecNamingTheField(String spec, String field) {
+    String yaml =
+        "apiVersion: peerrelay.io/v1alpha1\nkind: PeerRelay\nmetadata:\n  name: bad\nspec:\n  "
+            + spec
+            + "\n";
+    assertThatThrownBy(() -> client.resource(yaml).inNamespace(ns).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining(field);
+  }
+
+  @Test
+  void exposureTypeCannotChange() {
+    harness.create(ns, relay("fixed", 0, ExposureType.AWSNLB));
+    PeerRelay r = client.resources(PeerRelay.class).inNamespace(ns).withName("fixed").get();
+    r.getSpec().getExposure().setType(ExposureType.LoadBalancer);
+    assertThatThrownBy(() -> client.resource(r).update())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.exposure.type")
+        .hasMessageContaining("immutable");
+  }
+
+  @Test
+  void aGrantWithAMalformedInlineKeyIsRefused() {
+    String yaml =
+        "apiVersion: peerrelay.io/v1alpha1\nkind: RelayGrant\nmetadata: {name: bad}\n"
+            + "spec:\n  src: [{clientKeys: [nodekey:00]}]\n  dst: {selector: {}}\n";
+    assertThatThrownBy(() -> client.resource(yaml).inNamespace(ns).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.src[0].clientKeys[0]");
+  }
+
+  @Test
+  void whatValidationCannotSeeBecomesAConfigInvalidCondition() {
+    // 50 characters: a valid object name, but the replica's pod label (controller-revision-hash)
+    // would exceed 63 characters, so the reconciler refuses it with a condition.
+    String name = "r".repeat(50);
+    harness.create(ns, relay(name, 1, ExposureType.None));
+    PeerRelayStatus s = RelayAwait.reason(client, ns, name, Conditions.REASON_CONFIG_INVALID);
+    assertThat(RelayAwait.condition(s, Conditions.READY).getMessage()).contains("metadata.name");
+    assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems())
+        .noneMatch(x -> x.getMetadata().getName().startsWith(name));
+  }
+
+  @Test
+  void aNamespaceThatForbidsHostNetworkIsReported() {
+    String baseline =
+        harness.newNamespace("baseline", Map.of("pod-security.kubernetes.io/enforce", "baseline"));
+    harness.create(baseline, relay("blocked", 1, ExposureType.None));
+    PeerRelayStatus s =
+        RelayAwait.reason(client, baseline, "blocked", Conditions.REASON_POD_SECURITY_BLOCKED);
+    assertThat(RelayAwait.condition(s, Conditions.READY).getMessage())
+        .contains("baseline")
+        .contains("pod-security.kubernetes.io/enforce");
+    assertThat(
+            client.v1().events().inNamespace(baseline).list().getItems().stream()
+                .map(e -> e.getReason()))
+        .contains(Conditions.REASON_POD_SECURITY_BLOCKED);
+  }
+
+  @Test
+  void everyExampleAppliesToTheRealApiServer() throws IOException {
+    Path dir = OperatorHarness.projectRoot().resolve("examples");
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.toString().matches(".*\\.ya?ml$")).sorted().toList();
+    }
+    assertThat(files).as("examples/ holds manifests").isNotEmpty();
+    String exampleNs = harness.newNamespace("examples");
+    for (Path file : files) {
+      try (InputStream in = Files.newInputStream(file)) {
+        List<HasMetadata> items = client.load(in).items();
+        assertThat(items).as(file.toString()).isNotEmpty();
+        for (HasMetadata item : items) {
+          // Server-side apply: the same path kubectl apply --server-side takes, schema and CEL.
+          client.resource(item).inNamespace(exampleNs).forceConflicts().serverSideApply();
+        }
+      }
+    }
+    assertThat(client.resources(PeerRelay.class).inNamespace(exampleNs).list().getItems())
+        .isNotEmpty();
+  }
+}
