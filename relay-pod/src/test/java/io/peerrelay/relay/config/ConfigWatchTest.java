@@ -34,14 +34,17 @@ class ConfigWatchTest {
   void seesAKubernetesSymlinkSwapSoonWithoutWaitingForTheRecheck() throws Exception {
     KubernetesMount mount = new KubernetesMount(dir);
     Path file = mount.publish("relay.yaml", "one");
-    try (ConfigWatch watch =
+    ConfigWatch watch =
         ConfigWatch.start(
-            Set.of(file), recordContentOf(file), Duration.ofMillis(50), Duration.ofMinutes(10))) {
+            Set.of(file), recordContentOf(file), Duration.ofMillis(50), Duration.ofMinutes(10));
+    try {
       mount.publish("relay.yaml", "two");
 
       await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains("two"));
       mount.publish("relay.yaml", "three");
       await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains("three"));
+    } finally {
+      watch.close();
     }
     assertThat(seen).containsExactly("two", "three");
   }
@@ -51,18 +54,21 @@ class ConfigWatchTest {
     Path file = dir.resolve("relay.yaml");
     Files.writeString(file, "start");
     List<Long> checks = new CopyOnWriteArrayList<>();
-    try (ConfigWatch watch =
+    ConfigWatch watch =
         ConfigWatch.start(
             Set.of(file),
             () -> checks.add(System.nanoTime()),
             Duration.ofMillis(300),
-            Duration.ofMinutes(10))) {
+            Duration.ofMinutes(10));
+    try {
       for (int i = 0; i < 10; i++) {
         Files.writeString(file, "write " + i);
         Thread.sleep(20);
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> !checks.isEmpty());
       Thread.sleep(600);
+    } finally {
+      watch.close();
     }
     assertThat(checks).hasSize(1);
   }
@@ -72,13 +78,16 @@ class ConfigWatchTest {
     Path file = dir.resolve("relay.yaml");
     Files.writeString(file, "start");
     List<Long> checks = new CopyOnWriteArrayList<>();
-    try (ConfigWatch watch =
+    ConfigWatch watch =
         ConfigWatch.start(
             Set.of(file),
             () -> checks.add(System.nanoTime()),
             Duration.ofMillis(50),
-            Duration.ofMillis(100))) {
+            Duration.ofMillis(100));
+    try {
       await().atMost(Duration.ofSeconds(5)).until(() -> checks.size() >= 3);
+    } finally {
+      watch.close();
     }
   }
 
@@ -88,16 +97,19 @@ class ConfigWatchTest {
     Path keyFolder = Files.createDirectory(dir.resolve("key"));
     Path keyFile = new KubernetesMount(keyFolder).publish("private.key", "k1");
     KubernetesMount keyMount = new KubernetesMount(keyFolder);
-    try (ConfigWatch watch =
+    ConfigWatch watch =
         ConfigWatch.start(
             Set.of(configFolder.resolve("relay.yaml"), keyFile),
             recordContentOf(keyFile),
             Duration.ofMillis(50),
-            Duration.ofMinutes(10))) {
+            Duration.ofMinutes(10));
+    try {
       Files.writeString(keyFolder.resolve("unrelated"), "x");
       await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains("k1"));
       keyMount.publish("private.key", "k2");
       await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains("k2"));
+    } finally {
+      watch.close();
     }
   }
 
@@ -106,7 +118,7 @@ class ConfigWatchTest {
     Path file = dir.resolve("relay.yaml");
     Files.writeString(file, "start");
     List<Long> checks = new CopyOnWriteArrayList<>();
-    try (ConfigWatch watch =
+    ConfigWatch watch =
         ConfigWatch.start(
             Set.of(file),
             () -> {
@@ -114,8 +126,11 @@ class ConfigWatchTest {
               throw new IllegalStateException("bug");
             },
             Duration.ofMillis(20),
-            Duration.ofMillis(50))) {
+            Duration.ofMillis(50));
+    try {
       await().atMost(Duration.ofSeconds(5)).until(() -> checks.size() >= 3);
+    } finally {
+      watch.close();
     }
   }
 }
