@@ -1,6 +1,7 @@
 package io.peerrelay.operator.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -37,6 +38,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+// Children are named <name>-<index> and a StatefulSet name must leave room for the pod's
+// controller-revision-hash label: longer names would create objects the API server rejects later.
+@ValidationRule(
+    value = "size(self.metadata.name) <= 49",
+    message =
+        "metadata.name of a PeerRelay must be at most 49 characters (its StatefulSets are named"
+            + " <name>-<index>): choose a shorter name")
 public class PeerRelay extends CustomResource<PeerRelaySpec, PeerRelayStatus>
     implements Namespaced {
 
