@@ -11,16 +11,16 @@ import java.nio.file.StandardCopyOption;
  * {@code ..data -> ..<version>}, updated by writing a new version folder and renaming a new {@code
  * ..data} symlink over the old one (atomic for readers).
  */
-final class KubernetesMount {
+public final class KubernetesMount {
   private final Path folder;
   private int version;
 
-  KubernetesMount(Path folder) {
+  public KubernetesMount(Path folder) {
     this.folder = folder;
   }
 
   /** Publishes a new version holding {@code name} with {@code content}; returns the file path. */
-  Path publish(String name, String content) throws IOException {
+  public Path publish(String name, String content) throws IOException {
     Path versionFolder = folder.resolve("..2026_11_24_22_00_00." + (++version));
     Files.createDirectories(versionFolder);
     Files.writeString(versionFolder.resolve(name), content, StandardCharsets.UTF_8);
