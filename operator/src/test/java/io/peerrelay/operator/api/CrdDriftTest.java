@@ -2,6 +2,7 @@ package io.peerrelay.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerrelay.testsupport.ToolPaths;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -23,7 +24,7 @@ class CrdDriftTest {
         .as("generated %s missing: run mvn -pl operator process-classes", file)
         .isNotNull();
     Path generated = Path.of(generatedUrl.toURI());
-    Path committed = ProjectRoot.find().resolve("crds").resolve(file);
+    Path committed = ToolPaths.projectRoot().resolve("crds").resolve(file);
     String fix =
         "crds/"
             + file

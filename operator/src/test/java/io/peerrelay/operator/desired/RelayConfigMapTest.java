@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.peerrelay.operator.api.Lifetimes;
 import io.peerrelay.operator.api.Limits;
 import io.peerrelay.operator.api.PeerRelay;
-import io.peerrelay.operator.api.ProjectRoot;
+import io.peerrelay.testsupport.ToolPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +27,8 @@ class RelayConfigMapTest {
 
   private static String golden(String file) throws IOException {
     String text =
-        Files.readString(ProjectRoot.find().resolve(GOLDEN).resolve(file), StandardCharsets.UTF_8);
+        Files.readString(
+            ToolPaths.projectRoot().resolve(GOLDEN).resolve(file), StandardCharsets.UTF_8);
     return text.lines().dropWhile(line -> line.startsWith("#")).collect(Collectors.joining("\n"))
         + "\n";
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.peerrelay.operator.api.ProjectRoot;
+import io.peerrelay.testsupport.ToolPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ class RelaySecretTest {
     byte[] file = Base64.getDecoder().decode(secret.getData().get("private.key"));
     byte[] golden =
         Files.readAllBytes(
-            ProjectRoot.find()
+            ToolPaths.projectRoot()
                 .resolve("relay-pod/src/test/resources/golden/relay-config/private.key"));
     assertThat(new String(file, StandardCharsets.US_ASCII))
         .isEqualTo(new String(golden, StandardCharsets.US_ASCII));

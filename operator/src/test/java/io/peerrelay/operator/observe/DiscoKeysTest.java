@@ -3,8 +3,8 @@ package io.peerrelay.operator.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peerrelay.operator.api.ProjectRoot;
 import io.peerrelay.operator.observe.DiscoKeys.DiscoKeyPair;
+import io.peerrelay.testsupport.ToolPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ class DiscoKeysTest {
   void goldenKeyFileParsesToTheServerKey() throws IOException {
     String file =
         Files.readString(
-            ProjectRoot.find()
+            ToolPaths.projectRoot()
                 .resolve("relay-pod/src/test/resources/golden/relay-config/private.key"),
             StandardCharsets.US_ASCII);
     assertThat(DiscoKeys.publicKeyText(file.strip()))
