@@ -13,11 +13,8 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.desired.Names;
 import io.peerrelay.operator.desired.RelaySecret;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
+import io.peerrelay.operator.observe.DiscoKeys;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -54,21 +51,8 @@ public class RelayKeySecretsDependent extends KubernetesDependentResource<Secret
 
   /** A key Secret with a freshly generated X25519 disco key. */
   private static Secret newKeySecret(PeerRelay relay, int i) {
-    try {
-      KeyPair pair = KeyPairGenerator.getInstance("X25519").generateKeyPair();
-      // PKCS#8 and X.509 encodings of an X25519 key end with the 32 raw key bytes (RFC 8410),
-      // in the little-endian order the disco protocol uses.
-      byte[] priv = pair.getPrivate().getEncoded();
-      byte[] pub = pair.getPublic().getEncoded();
-      HexFormat hex = HexFormat.of();
-      return RelaySecret.relaySecret(
-          relay,
-          i,
-          "discoprivkey:" + hex.formatHex(priv, priv.length - 32, priv.length),
-          "discokey:" + hex.formatHex(pub, pub.length - 32, pub.length));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK provides X25519 since Java 11", e);
-    }
+    DiscoKeys.DiscoKeyPair pair = DiscoKeys.generate();
+    return RelaySecret.relaySecret(relay, i, pair.privateKey(), pair.publicKey());
   }
 
   @Override

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.peerrelay.operator.api.Conditions;
@@ -87,6 +89,13 @@ class PeerRelayValidationIT {
   }
 
   @Test
+  void aNameTooLongForItsChildrenIsRefused() {
+    assertThatThrownBy(() -> harness.create(ns, relay("r".repeat(50), 1, ExposureType.None)))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("metadata.name");
+  }
+
+  @Test
   void exposureTypeCannotChange() {
     harness.create(ns, relay("fixed", 0, ExposureType.AWSNLB));
     PeerRelay r = client.resources(PeerRelay.class).inNamespace(ns).withName("fixed").get();
@@ -108,15 +117,26 @@ class PeerRelayValidationIT {
   }
 
   @Test
-  void whatValidationCannotSeeBecomesAConfigInvalidCondition() {
-    // 50 characters: a valid object name, but the replica's pod label (controller-revision-hash)
-    // would exceed 63 characters, so the reconciler refuses it with a condition.
-    String name = "r".repeat(50);
-    harness.create(ns, relay(name, 1, ExposureType.None));
-    PeerRelayStatus s = RelayAwait.reason(client, ns, name, Conditions.REASON_CONFIG_INVALID);
-    assertThat(RelayAwait.condition(s, Conditions.READY).getMessage()).contains("metadata.name");
-    assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems())
-        .noneMatch(x -> x.getMetadata().getName().startsWith(name));
+  void aChildTheApiServerRefusesBecomesAConfigInvalidCondition() {
+    // The CRD cannot see it, but the StatefulSet's pod template validation can: requests above
+    // limits. The reconciler reports the API server's answer (naming the field) as a condition.
+    PeerRelay r = relay("greedy", 1, ExposureType.None);
+    r.getSpec()
+        .setResources(
+            new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("2"))
+                .addToLimits("cpu", new Quantity("1"))
+                .build());
+    harness.create(ns, r);
+    PeerRelayStatus s = RelayAwait.reason(client, ns, "greedy", Conditions.REASON_CONFIG_INVALID);
+    assertThat(RelayAwait.condition(s, Conditions.READY).getMessage())
+        .contains("relay-statefulsets")
+        .contains("resources.requests");
+    assertThat(
+            client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> "greedy".equals(e.getInvolvedObject().getName()))
+                .map(e -> e.getReason()))
+        .contains(Conditions.REASON_CONFIG_INVALID);
   }
 
   @Test
