@@ -1,0 +1,236 @@
+package io.peerrelay.relay.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.peerrelay.relay.core.RelayServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * The relay's UDP port on Netty: native epoll with one SO_REUSEPORT socket per event loop and
+ * family (the kernel spreads flows across them), NIO with one socket per family elsewhere.
+ */
+public final class RelayTransport implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(RelayTransport.class.getName());
+
+  /** Tailscale asks for 7 MiB socket buffers; the kernel caps them at rmem_max / wmem_max. */
+  static final int SOCKET_BUFFER = 7 << 20;
+
+  /** Room for the largest UDP payload, so no datagram is ever truncated. */
+  static final int MAX_DATAGRAM = 65536;
+
+  /** Datagrams read per wake-up before the batch is flushed. */
+  static final int READ_BATCH = 64;
+
+  // Linux <netinet/in.h>: Netty has no named option for IPV6_V6ONLY, so it is set by number.
+  private static final IntegerUnixChannelOption IPV6_V6ONLY =
+      new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
+
+  private final EventLoopGroup group;
+  private final List<Channel> v4 = new ArrayList<>();
+  private final List<Channel> v6 = new ArrayList<>();
+  private final boolean epoll;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean reusePortTook;
+
+  private RelayTransport(EventLoopGroup group, boolean epoll) {
+    this.group = group;
+    this.epoll = epoll;
+  }
+
+  /** Binds the relay port and starts forwarding; throws if no IPv4 socket can be bound. */
+  public static RelayTransport start(RelayServer server, TransportOptions options) {
+    boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("peerrelay.transport.nio");
+    int threads = epoll ? options.threads() : 1;
+    EventLoopGroup group =
+        epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+    RelayTransport t = new RelayTransport(group, epoll);
+    try {
+      List<EventLoop> loops = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        loops.add(group.next());
+      }
+      t.bindFamily(
+          server, false, InetAddress.getByName(options.bindV4()), options.udpPort(), loops);
+      if (options.bindV6() != null) {
+        try {
+          t.bindFamily(
+              server, true, InetAddress.getByName(options.bindV6()), options.udpPort(), loops);
+        } catch (Exception e) {
+          // Tailscale tolerates a failed udp6 bind too: IPv4 is the one that is required.
+          LOG.warning("IPv6 relay socket not bound (" + e + "); serving IPv4 only");
+        }
+      }
+      t.scheduleGarbageCollection(server);
+      LOG.info(
+          String.format(
+              "relay UDP port open: %s, IPv4 port %d x%d, IPv6 port %d x%d, SO_REUSEPORT %s",
+              epoll ? "epoll" : "nio",
+              t.udpPortV4(),
+              t.v4.size(),
+              t.udpPortV6(),
+              t.v6.size(),
+              t.reusePortTook ? "took" : "not used"));
+      return t;
+    } catch (Exception e) {
+      t.close();
+      throw new IllegalStateException("cannot open the relay UDP port: " + e.getMessage(), e);
+    }
+  }
+
+  private void bindFamily(
+      RelayServer server, boolean isV6, InetAddress address, int port, List<EventLoop> loops)
+      throws InterruptedException {
+    List<Channel> mine = isV6 ? v6 : v4;
+    int bound = port;
+    for (int i = 0; i < loops.size(); i++) {
+      int index = i;
+      Bootstrap b =
+          new Bootstrap()
+              .group(loops.get(i))
+              .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+              .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+              .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+              .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+              .option(ChannelOption.MAX_MESSAGES_PER_READ, READ_BATCH)
+              .handler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline()
+                          .addLast(
+                              new RelayDatagramHandler(
+                                  server, isV6, () -> partner(!isV6, index), () -> !closed.get()));
+                    }
+                  });
+      InternetProtocolFamily family =
+          isV6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
+      if (epoll) {
+        b.channelFactory(() -> new EpollDatagramChannel(family))
+            .option(EpollChannelOption.SO_REUSEPORT, true);
+        if (isV6) {
+          b.option(IPV6_V6ONLY, 1);
+        }
+      } else {
+        b.channelFactory(() -> new NioDatagramChannel(family));
+      }
+      Channel ch = b.bind(address, bound).sync().channel();
+      mine.add(ch);
+      if (i == 0) {
+        bound = ((InetSocketAddress) ch.localAddress()).getPort();
+        logBuffers(ch, isV6);
+      }
+      boolean reuse =
+          epoll && Boolean.TRUE.equals(ch.config().getOption(EpollChannelOption.SO_REUSEPORT));
+      if (!isV6) {
+        reusePortTook = reuse;
+      }
+      if (!reuse) {
+        // Without SO_REUSEPORT a second bind on the port would fail: one socket serves all.
+        break;
+      }
+    }
+  }
+
+  private static void logBuffers(Channel ch, boolean isV6) {
+    Integer rcv = ch.config().getOption(ChannelOption.SO_RCVBUF);
+    Integer snd = ch.config().getOption(ChannelOption.SO_SNDBUF);
+    LOG.info(
+        String.format(
+            "relay %s socket buffers: asked %d, kernel gave receive %d, send %d"
+                + " (raise net.core.rmem_max / wmem_max for more)",
+            isV6 ? "IPv6" : "IPv4", SOCKET_BUFFER, rcv, snd));
+  }
+
+  /** The other family's socket on the same event loop, or its first socket, or null. */
+  private Channel partner(boolean wantV6, int index) {
+    List<Channel> list = wantV6 ? v6 : v4;
+    if (list.isEmpty()) {
+      return null;
+    }
+    return list.get(Math.min(index, list.size() - 1));
+  }
+
+  private void scheduleGarbageCollection(RelayServer server) {
+    EventLoop loop = group.next();
+    long delay = server.settings().gcInterval().toNanos();
+    loop.schedule(
+        () -> {
+          if (closed.get()) {
+            return;
+          }
+          try {
+            server.collectGarbage();
+          } finally {
+            // Re-read the interval each time: a live reload may have changed it.
+            scheduleGarbageCollection(server);
+          }
+        },
+        delay,
+        TimeUnit.NANOSECONDS);
+  }
+
+  /** The bound IPv4 port. */
+  public int udpPortV4() {
+    return v4.isEmpty() ? -1 : ((InetSocketAddress) v4.get(0).localAddress()).getPort();
+  }
+
+  /** The bound IPv6 port, or -1 when IPv6 is not bound. */
+  public int udpPortV6() {
+    return v6.isEmpty() ? -1 : ((InetSocketAddress) v6.get(0).localAddress()).getPort();
+  }
+
+  /** Whether the sockets are open (readiness). */
+  public boolean bound() {
+    return !closed.get() && !v4.isEmpty() && v4.get(0).isActive();
+  }
+
+  /** Whether SO_REUSEPORT read back as set on the IPv4 socket (one socket per thread). */
+  public boolean reusePortTook() {
+    return reusePortTook;
+  }
+
+  /** Sockets per family, IPv4 first (tests and logs). */
+  public int[] socketCounts() {
+    return new int[] {v4.size(), v6.size()};
+  }
+
+  /** Whether the native epoll transport is in use. */
+  public boolean nativeTransport() {
+    return epoll;
+  }
+
+  /** Closes the sockets and event loops; idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (Channel ch : v4) {
+      ch.close().awaitUninterruptibly();
+    }
+    for (Channel ch : v6) {
+      ch.close().awaitUninterruptibly();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+  }
+}
