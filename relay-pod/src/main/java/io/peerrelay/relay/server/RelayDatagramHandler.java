@@ -27,6 +27,7 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
   private final Supplier<Channel> otherFamily;
   private final Verdict verdict = new Verdict();
   private Channel pendingFlush;
+  private long exceptions;
   private final BooleanSupplier logErrors;
 
   RelayDatagramHandler(
@@ -80,6 +81,11 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Exceptions seen on this channel (the fuzz run asserts there are none). */
+  long exceptions() {
+    return exceptions;
+  }
+
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     // One flush per read batch: Netty then writes everything queued with as few syscalls as it can.
@@ -92,6 +98,7 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    exceptions++;
     // A UDP socket has no connection to lose: log and keep serving (Tailscale closes the whole
     // server on a read error; a relay with many sessions should not).
     if (logErrors.getAsBoolean()) {

@@ -110,8 +110,9 @@ public final class RelayTransport implements AutoCloseable {
               .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
               .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
               .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-              .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-              .option(ChannelOption.MAX_MESSAGES_PER_READ, READ_BATCH)
+              .option(
+                  ChannelOption.RCVBUF_ALLOCATOR,
+                  new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(READ_BATCH))
               .handler(
                   new ChannelInitializer<Channel>() {
                     @Override
