@@ -1,0 +1,183 @@
+package io.peerrelay.relay.cli;
+
+import io.peerrelay.relay.client.LoadGenerator;
+import io.peerrelay.relay.client.LoadGenerator.Flow;
+import io.peerrelay.relay.client.RelayClient;
+import io.peerrelay.relay.core.RelayEvents;
+import io.peerrelay.relay.core.RelayServer;
+import io.peerrelay.relay.core.RelaySettings;
+import io.peerrelay.relay.protocol.DiscoPrivateKey;
+import io.peerrelay.relay.protocol.DiscoPublicKey;
+import io.peerrelay.relay.protocol.Geneve;
+import io.peerrelay.relay.server.RelayTransport;
+import io.peerrelay.relay.server.TransportOptions;
+import java.io.PrintWriter;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** A first forwarding-rate figure: an in-process relay on loopback, blasted by client pairs. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure forwarding rate on loopback: start a relay in this process, bind PAIRS client",
+      "pairs through it, send Geneve data datagrams one way and count what arrives. Prints a",
+      "table per payload size, with a direct (no relay) run as the generator's own ceiling.",
+      "Figures only: it never fails on a number."
+    })
+public class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--pairs", defaultValue = "4", description = "Client pairs (default 4).")
+  int pairs;
+
+  @Option(
+      names = "--payloads",
+      split = ",",
+      defaultValue = "64,512,1280",
+      description = "UDP payload sizes in bytes, Geneve header included (default 64,512,1280).")
+  List<Integer> payloads;
+
+  @Option(names = "--seconds", defaultValue = "5", description = "Seconds per run (default 5).")
+  double seconds;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "2",
+      description = "Relay event-loop threads (default 2).")
+  int threads;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    DiscoPrivateKey serverKey = DiscoPrivateKey.generate();
+    List<DiscoPrivateKey[]> keys = new ArrayList<>();
+    Set<DiscoPublicKey> granted = new HashSet<>();
+    for (int i = 0; i < pairs; i++) {
+      DiscoPrivateKey a = DiscoPrivateKey.generate();
+      DiscoPrivateKey b = DiscoPrivateKey.generate();
+      keys.add(new DiscoPrivateKey[] {a, b});
+      granted.add(a.publicKey());
+    }
+    RelayServer server =
+        new RelayServer(
+            serverKey,
+            RelaySettings.defaults().withAllowedClientKeys(granted).withLimits(1000, 1e6, 1000),
+            RelayEvents.NONE,
+            System::nanoTime);
+    try (RelayTransport transport =
+        RelayTransport.start(server, TransportOptions.loopback(0, threads).withoutIpv6())) {
+      InetSocketAddress relay = new InetSocketAddress("127.0.0.1", transport.udpPortV4());
+      server.apply(server.settings().withAdvertisedEndpoints(List.of(relay)));
+      List<Flow> relayed = new ArrayList<>();
+      List<Flow> direct = new ArrayList<>();
+      List<Integer> vnis = new ArrayList<>();
+      for (DiscoPrivateKey[] pair : keys) {
+        var sa = LoadGenerator.open(relay);
+        var sb = LoadGenerator.open(relay);
+        // The clients borrow the channels' sockets for the handshake; the load reuses them.
+        RelayClient a = client(pair[0], pair[1], serverKey, relay, sa);
+        RelayClient b = client(pair[1], pair[0], serverKey, relay, sb);
+        a.allocate(Duration.ofSeconds(5));
+        b.useEndpoint(a.endpoint());
+        a.bind(Duration.ofSeconds(5));
+        b.bind(Duration.ofSeconds(5));
+        awaitOpen(server, a.endpoint().vni());
+        vnis.add(a.endpoint().vni());
+        relayed.add(new Flow(sa, relay, sb));
+        var da = LoadGenerator.open(relay);
+        var db = LoadGenerator.open(relay);
+        direct.add(new Flow(da, (InetSocketAddress) db.getLocalAddress(), db));
+      }
+      out.printf(
+          "# peer-relay bench: %d pairs, relay threads %d (%s, SO_REUSEPORT %s), %d cores, %.1f s per run%n",
+          pairs,
+          threads,
+          transport.nativeTransport() ? "epoll" : "nio",
+          transport.reusePortTook() ? "on" : "off",
+          Runtime.getRuntime().availableProcessors(),
+          seconds);
+      out.println(
+          "| payload B | path   | sent pkt/s | received pkt/s | delivered | Gbit/s | relay/direct |");
+      out.println(
+          "|----------:|--------|-----------:|---------------:|----------:|-------:|-------------:|");
+      for (int size : payloads) {
+        List<byte[]> datagrams = new ArrayList<>();
+        for (int vni : vnis) {
+          byte[] d = new byte[Math.max(Geneve.LENGTH, size)];
+          Geneve.data(Geneve.PROTOCOL_WIREGUARD, vni).encode(d, 0);
+          datagrams.add(d);
+        }
+        var d = LoadGenerator.run(direct, datagrams, seconds);
+        var r = LoadGenerator.run(relayed, datagrams, seconds);
+        row(out, size, "direct", d, 1.0);
+        row(out, size, "relay", r, r.receivedPerSecond() / d.receivedPerSecond());
+        out.flush();
+      }
+      for (Flow f : relayed) {
+        f.sender().close();
+        f.receiver().close();
+      }
+      for (Flow f : direct) {
+        f.sender().close();
+        f.receiver().close();
+      }
+    }
+    return 0;
+  }
+
+  /** Runs the command without the Quarkus runtime: {@code java -cp ... BenchCommand [options]}. */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new BenchCommand()).execute(args));
+  }
+
+  private static void awaitOpen(RelayServer server, int vni) throws InterruptedException {
+    for (int i = 0; i < 500; i++) {
+      for (var s : server.sessions()) {
+        if (s.vni() == vni
+            && !s.client1().endpoint().isEmpty()
+            && !s.client2().endpoint().isEmpty()) {
+          return;
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new IllegalStateException("session " + vni + " did not open");
+  }
+
+  private static void row(
+      PrintWriter out, int size, String path, LoadGenerator.Result r, double ratio) {
+    out.printf(
+        Locale.ROOT,
+        "| %9d | %-6s | %10.0f | %14.0f | %8.1f%% | %6.3f | %12.2f |%n",
+        size,
+        path,
+        r.sent() / r.seconds(),
+        r.receivedPerSecond(),
+        100 * r.delivered(),
+        r.gigabitsPerSecond(),
+        ratio);
+  }
+
+  private static RelayClient client(
+      DiscoPrivateKey own,
+      DiscoPrivateKey peer,
+      DiscoPrivateKey server,
+      InetSocketAddress relay,
+      java.nio.channels.DatagramChannel channel) {
+    DatagramSocket socket = channel.socket();
+    return new RelayClient(
+        own, server.publicKey(), peer.publicKey(), relay, socket, System::nanoTime);
+  }
+}
