@@ -10,5 +10,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = RelayVersion.class,
     description = "A Tailscale-compatible peer relay and its tools.",
-    subcommands = {KeygenCommand.class, SessionsCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      KeygenCommand.class,
+      SessionsCommand.class,
+      PingCommand.class
+    })
 public class PeerRelayCommand {}

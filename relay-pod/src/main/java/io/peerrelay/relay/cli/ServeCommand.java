@@ -1,0 +1,107 @@
+package io.peerrelay.relay.cli;
+
+import io.peerrelay.relay.config.GoDuration;
+import io.peerrelay.relay.config.InvalidConfigException;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Runs the relay until SIGTERM (or SIGINT), then drains and stops. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the relay: bind the UDP port and the HTTP side port named in the config file, apply"
+          + " config changes live, and drain on SIGTERM (no new allocations, readiness 503,"
+          + " forwarding continues for shutdown.drain)."
+    })
+public class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Inject ShutdownDrain shutdownDrain;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      required = true,
+      description = "The relay config file (YAML, version 1).")
+  Path config;
+
+  @Option(
+      names = "--bind-v4",
+      paramLabel = "ADDR",
+      defaultValue = "0.0.0.0",
+      description = "IPv4 address for the UDP port (default: ${DEFAULT-VALUE}).")
+  String bindV4;
+
+  @Option(
+      names = "--bind-v6",
+      paramLabel = "ADDR",
+      defaultValue = "::",
+      description = "IPv6 address for the UDP port (default: ${DEFAULT-VALUE}).")
+  String bindV6;
+
+  @Option(names = "--no-ipv6", description = "Bind no IPv6 socket (hosts without IPv6).")
+  boolean noIpv6;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "UDP event-loop threads, one socket each (default: the number of CPUs).")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(
+      names = "--recheck",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = GoDurationConverter.class,
+      description =
+          "Re-read the config and key files this often even without a file event (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration recheck;
+
+  @Override
+  public Integer call() throws InterruptedException, IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    RunningRelay relay;
+    try {
+      relay =
+          RunningRelay.start(
+              config,
+              new ServeOptions(
+                  bindV4, noIpv6 ? null : bindV6, threads, Duration.ofMillis(200), recheck));
+    } catch (InvalidConfigException e) {
+      err.println("serve: " + config + ": " + e.getMessage());
+      err.flush();
+      return 2;
+    } catch (IOException | RuntimeException e) {
+      // Typically a port in use; the message names it, a stack trace would bury it.
+      err.println("serve: cannot start: " + e);
+      err.flush();
+      return 1;
+    }
+    shutdownDrain.drainAtShutdown(relay);
+    relay.awaitStopped();
+    return 0;
+  }
+
+  /** Reads {@code --recheck 10s} as a Go duration, like the config file. */
+  static final class GoDurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      Duration d = GoDuration.parse(value);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("must be more than 0");
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,327 @@
+package io.peerrelay.relay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.peerrelay.relay.client.RelayClient;
+import io.peerrelay.relay.config.KubernetesMount;
+import io.peerrelay.relay.protocol.DiscoPrivateKey;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs {@code peer-relay serve} from the built jar as a real process, as Kubernetes would. */
+class ServeProcessIT {
+  private static final String KEY_A =
+      "discokey:8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a";
+
+  @TempDir Path dir;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final DiscoPrivateKey key = DiscoPrivateKey.generate();
+  private Process relay;
+  private Path configFile;
+  private Path stderr;
+  private int udpPort;
+  private int httpPort;
+
+  @BeforeEach
+  void ports() throws IOException {
+    try (DatagramSocket udp = new DatagramSocket(0);
+        ServerSocket tcp = new ServerSocket(0)) {
+      udpPort = udp.getLocalPort();
+      httpPort = tcp.getLocalPort();
+    }
+    Files.writeString(dir.resolve("private.key"), key.toText() + "\n");
+    configFile = dir.resolve("relay.yaml");
+    stderr = dir.resolve("stderr.log");
+  }
+
+  @AfterEach
+  void kill() throws InterruptedException {
+    if (relay != null && relay.isAlive()) {
+      relay.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private String config(String extra) {
+    return "version: 1\nudpPort: "
+        + udpPort
+        + "\nhttpPort: "
+        + httpPort
+        + "\nkeyFile: private.key\n"
+        + extra;
+  }
+
+  private void startRelay() throws IOException {
+    Path jar =
+        Path.of(
+            System.getProperty("peerrelay.buildDir", "target"), "quarkus-app", "quarkus-run.jar");
+    assertThat(jar).exists();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx128m");
+    command.add("-jar");
+    command.add(jar.toString());
+    command.add("serve");
+    command.add("--config");
+    command.add(configFile.toString());
+    command.add("--threads");
+    command.add("1");
+    command.add("--recheck");
+    command.add("10m"); // file events alone must carry the reload
+    relay =
+        new ProcessBuilder(command)
+            .redirectOutput(dir.resolve("stdout.log").toFile())
+            .redirectError(stderr.toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> get("/readyz").statusCode() == 200);
+  }
+
+  private Process serveProcess() throws IOException {
+    Path jar =
+        Path.of(
+            System.getProperty("peerrelay.buildDir", "target"), "quarkus-app", "quarkus-run.jar");
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            jar.toString(),
+            "serve",
+            "--config",
+            configFile.toString())
+        .redirectError(stderr.toFile())
+        .start();
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+            .timeout(Duration.ofSeconds(2))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String metrics() throws IOException, InterruptedException {
+    return get("/metrics").body();
+  }
+
+  private String log() throws IOException {
+    return Files.readString(stderr, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void servesProbesTailscaleMetricsAndSessions() throws Exception {
+    Files.writeString(configFile, config("advertisedEndpoints: [127.0.0.1:" + udpPort + "]\n"));
+
+    startRelay();
+
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    String metrics = metrics();
+    for (String in : new String[] {"udp4", "udp6"}) {
+      for (String out : new String[] {"udp4", "udp6"}) {
+        String cell = "{transport_in=\"" + in + "\",transport_out=\"" + out + "\"} 0.0";
+        assertThat(metrics)
+            .contains("tailscaled_peer_relay_forwarded_packets_total" + cell)
+            .contains("tailscaled_peer_relay_forwarded_bytes_total" + cell);
+      }
+    }
+    assertThat(metrics)
+        .contains("tailscaled_peer_relay_endpoints{state=\"connecting\"} 0.0")
+        .contains("tailscaled_peer_relay_endpoints{state=\"open\"} 0.0")
+        .contains("peerrelay_advertised_endpoints 1.0");
+    assertThat(get("/sessions").body())
+        .isEqualTo("{\"UDPPort\":" + udpPort + ",\"Sessions\":null}\n");
+    assertThat(log())
+        .contains("serving as " + key.publicKey() + ": UDP port " + udpPort)
+        .contains("HTTP port " + httpPort)
+        .contains("SO_REUSEPORT");
+    assertThat(Files.readString(dir.resolve("stdout.log"))).isEmpty();
+  }
+
+  @Test
+  void forwardsBetweenTwoClientsAndCountsItTheTailscaleWay() throws Exception {
+    DiscoPrivateKey a = DiscoPrivateKey.generate();
+    DiscoPrivateKey b = DiscoPrivateKey.generate();
+    Files.writeString(
+        configFile,
+        config(
+            "advertisedEndpoints: [127.0.0.1:"
+                + udpPort
+                + "]\nallowedClientKeys: ["
+                + a.publicKey()
+                + ", "
+                + b.publicKey()
+                + "]\n"));
+    startRelay();
+    InetSocketAddress relayPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), udpPort);
+    byte[] payload = {1, 2, 3, 4, 5};
+    try (RelayClient clientA = client(a, b, relayPort);
+        RelayClient clientB = client(b, a, relayPort)) {
+      int vni = clientA.allocate(Duration.ofSeconds(5)).vni();
+      assertThat(clientB.allocate(Duration.ofSeconds(5)).vni()).isEqualTo(vni);
+      clientA.bind(Duration.ofSeconds(5));
+      clientB.bind(Duration.ofSeconds(5));
+
+      byte[] sent = clientA.sendData(payload);
+      DatagramPacket received = clientB.receive(Duration.ofSeconds(5));
+
+      assertThat(Arrays.copyOfRange(received.getData(), received.getOffset(), received.getLength()))
+          .isEqualTo(sent);
+    }
+    String cell = "{transport_in=\"udp4\",transport_out=\"udp4\"}";
+    assertThat(metrics())
+        .contains("tailscaled_peer_relay_forwarded_packets_total" + cell + " 1.0")
+        .contains(
+            "tailscaled_peer_relay_forwarded_bytes_total"
+                + cell
+                + " "
+                + (8 + payload.length)
+                + ".0")
+        .contains("tailscaled_peer_relay_endpoints{state=\"open\"} 1.0")
+        .contains("tailscaled_peer_relay_endpoints{state=\"connecting\"} 0.0")
+        .contains("peerrelay_allocations_total{result=\"ok\"} 1.0")
+        .contains("peerrelay_allocations_total{result=\"existing\"} 1.0")
+        .contains("peerrelay_sessions 1.0");
+    String sessions = get("/sessions").body();
+    assertThat(sessions)
+        .startsWith("{\"UDPPort\":" + udpPort + ",\"Sessions\":[{\"VNI\":")
+        .contains("\"PacketsTx\":1,\"BytesTx\":" + (8 + payload.length))
+        .contains("\"Endpoint\":\"127.0.0.1:");
+  }
+
+  private RelayClient client(DiscoPrivateKey own, DiscoPrivateKey peer, InetSocketAddress relay)
+      throws IOException {
+    return new RelayClient(
+        own,
+        key.publicKey(),
+        peer.publicKey(),
+        relay,
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+        System::nanoTime);
+  }
+
+  @Test
+  void aBadConfigIsCountedAndIgnoredAndAGoodOneApplies() throws Exception {
+    // Laid out as the kubelet mounts a ConfigMap: relay.yaml -> ..data/relay.yaml, swapped.
+    Path keyFile = dir.resolve("private.key");
+    Path mounted = Files.createDirectory(dir.resolve("config"));
+    KubernetesMount mount = new KubernetesMount(mounted);
+    configFile =
+        mount.publish(
+            "relay.yaml",
+            config("allowedClientKeys: []\n").replace("private.key", keyFile.toString()));
+    startRelay();
+
+    mount.publish(
+        "relay.yaml",
+        config("allowedClientKeys: [" + KEY_A + "]\nlifetimes: {bind: 30}\n")
+            .replace("private.key", keyFile.toString()));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> metrics().contains("peerrelay_config_reloads_total{result=\"error\"} 1.0"));
+    assertThat(metrics()).contains("peerrelay_allowed_client_keys 0.0");
+    assertThat(get("/readyz").statusCode()).isEqualTo(200);
+    assertThat(log().lines().filter(l -> l.contains("rejected")))
+        .singleElement()
+        .asString()
+        .contains("config " + configFile)
+        .contains("lifetimes.bind: \"30\" has no unit (write 30s)");
+
+    mount.publish(
+        "relay.yaml",
+        config("allowedClientKeys: [" + KEY_A + "]\n").replace("private.key", keyFile.toString()));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> metrics().contains("peerrelay_config_reloads_total{result=\"ok\"} 1.0"));
+    assertThat(metrics())
+        .contains("peerrelay_allowed_client_keys 1.0")
+        .contains("peerrelay_config_reloads_total{result=\"error\"} 1.0");
+  }
+
+  @Test
+  void sigtermFlipsReadinessKeepsServingForTheDrainThenExits() throws Exception {
+    Files.writeString(configFile, config("shutdown: {drain: 3s}\n"));
+    startRelay();
+
+    long start = System.nanoTime();
+    relay.destroy(); // SIGTERM
+
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> get("/readyz").statusCode() == 503);
+    assertThat(get("/readyz").body()).isEqualTo("draining for shutdown: no new allocations\n");
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    assertThat(metrics()).contains("peerrelay_draining 1.0");
+    assertThat(relay.isAlive()).isTrue();
+
+    assertThat(relay.waitFor(3 + 5, TimeUnit.SECONDS)).isTrue();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(seconds).isBetween(2.5, 8.0);
+    assertThat(relay.exitValue()).isIn(0, 143);
+    assertThat(log()).contains("draining: no new allocations").contains("stopped");
+  }
+
+  @Test
+  void anHttpPortInUseExitsWithOneClearLine() throws Exception {
+    Files.writeString(configFile, config(""));
+    try (ServerSocket taken = new ServerSocket(httpPort)) {
+      relay = serveProcess();
+
+      assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(taken.isBound()).isTrue();
+    }
+    assertThat(relay.exitValue()).isEqualTo(1);
+    assertThat(log()).contains("serve: cannot start: ").contains("Address already in use");
+  }
+
+  @Test
+  void aBrokenConfigAtStartExitsWithTheProblem() throws Exception {
+    Files.writeString(configFile, config("advertisedEndpoints: [1.2.3.4]\n"));
+    Path jar =
+        Path.of(
+            System.getProperty("peerrelay.buildDir", "target"), "quarkus-app", "quarkus-run.jar");
+    relay =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "serve",
+                "--config",
+                configFile.toString())
+            .redirectError(stderr.toFile())
+            .start();
+
+    assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(relay.exitValue()).isEqualTo(2);
+    assertThat(log())
+        .contains(
+            "advertisedEndpoints[0]: \"1.2.3.4\" is not ip:port (write 1.2.3.4:40000, IPv6 as"
+                + " [2001:db8::1]:40000)");
+  }
+}
