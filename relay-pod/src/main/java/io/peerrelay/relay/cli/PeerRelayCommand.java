@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       KeygenCommand.class,
       SessionsCommand.class,
-      PingCommand.class
+      PingCommand.class,
+      BenchCommand.class
     })
 public class PeerRelayCommand {}
