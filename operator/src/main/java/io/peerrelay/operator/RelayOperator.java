@@ -1,6 +1,7 @@
 package io.peerrelay.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -15,6 +16,9 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The JOSDK operator with both reconcilers registered, built the same way by {@link OperatorMain}
@@ -22,10 +26,16 @@ import java.util.Set;
  */
 public final class RelayOperator implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RelayOperator.class);
+
   private final Operator operator;
 
-  private RelayOperator(Operator operator) {
+  /** Set by {@link #close()}: losing the Lease because we let it go is not a failure. */
+  private final AtomicBoolean closing;
+
+  private RelayOperator(Operator operator, AtomicBoolean closing) {
     this.operator = operator;
+    this.closing = closing;
   }
 
   /** An operator on {@code client}; call {@link #start()} to begin reconciling. */
@@ -40,6 +50,7 @@ public final class RelayOperator implements AutoCloseable {
       OperatorSettings settings,
       MeterRegistry registry,
       Resolver resolver) {
+    AtomicBoolean closing = new AtomicBoolean();
     Operator operator =
         new Operator(
             o -> {
@@ -52,7 +63,16 @@ public final class RelayOperator implements AutoCloseable {
               if (settings.leaderElection()) {
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
-                        settings.leaseName(), settings.leaseNamespace(), identity()));
+                        settings.leaseName(),
+                        settings.leaseNamespace(),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        identity(),
+                        new LeaderCallbacks(() -> {}, () -> leadershipLost(closing), leader -> {}),
+                        // JOSDK's own exit would also fire on a deliberate stop, and System.exit
+                        // from a shutdown hook (SIGTERM) blocks forever: decide ourselves.
+                        false));
               }
             });
     operator.register(
@@ -61,7 +81,18 @@ public final class RelayOperator implements AutoCloseable {
         c -> watch(c, settings.watchNamespaces()));
     operator.register(
         new RelayGrantReconciler(Clock.systemUTC()), c -> watch(c, settings.watchNamespaces()));
-    return new RelayOperator(operator);
+    return new RelayOperator(operator, closing);
+  }
+
+  /**
+   * Exits when the Lease is lost while running: another copy now reconciles, and two copies
+   * applying the same children would fight. Kubernetes restarts the pod as a standby.
+   */
+  private static void leadershipLost(AtomicBoolean closing) {
+    if (!closing.get()) {
+      LOG.error("leadership-lost action=exit");
+      System.exit(1);
+    }
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void watch(
@@ -99,6 +130,7 @@ public final class RelayOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     operator.stop();
   }
 }

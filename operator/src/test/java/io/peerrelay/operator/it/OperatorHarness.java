@@ -46,6 +46,13 @@ final class OperatorHarness implements AutoCloseable {
     return h;
   }
 
+  /** Installs the CRDs but starts no operator (for tests that build their own). */
+  static OperatorHarness withoutOperator(LocalControlPlane cp) {
+    OperatorHarness h = new OperatorHarness(cp);
+    installCrds(h.client);
+    return h;
+  }
+
   /** Applies every CRD in the project's {@code crds/} folder and waits until each is served. */
   static void installCrds(KubernetesClient client) {
     for (Path file : crdFiles()) {
@@ -62,6 +69,7 @@ final class OperatorHarness implements AutoCloseable {
                 c ->
                     c != null
                         && c.getStatus() != null
+                        && c.getStatus().getConditions() != null
                         && c.getStatus().getConditions().stream()
                             .anyMatch(
                                 x ->
