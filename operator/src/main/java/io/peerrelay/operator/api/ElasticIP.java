@@ -43,7 +43,7 @@ public class ElasticIP {
           + " (before the NLB's DNS name resolves) and kept when the NLB's DNS answer leaves it"
           + " out.")
   @JsonProperty("publicIP")
-  @Pattern("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$")
+  @Pattern("^" + StaticEndpoint.IPV4 + "$")
   private String publicIP;
 
   public ElasticIP() {}

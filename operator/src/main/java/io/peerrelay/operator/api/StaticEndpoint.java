@@ -12,9 +12,19 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StaticEndpoint {
 
+  /** One IPv4 octet, 0..255, without leading zeros. */
+  public static final String IPV4_OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
+
+  /** An IPv4 address literal. */
+  public static final String IPV4 = IPV4_OCTET + "(\\." + IPV4_OCTET + "){3}";
+
+  /** A port, 1..65535. */
+  public static final String PORT =
+      "([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])";
+
   /** IPv4 {@code a.b.c.d:port} or IPv6 {@code [addr]:port}. */
   public static final String ADDRESS_PATTERN =
-      "^([0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$";
+      "^(" + IPV4 + "|\\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\\]):" + PORT + "$";
 
   @JsonPropertyDescription(
       "The endpoint, IPv4 a.b.c.d:port or IPv6 [addr]:port. Advertised with its own port.")

@@ -9,6 +9,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,11 +33,24 @@ class CrdDriftTest {
             + generated
             + " "
             + committed
-            + "\n(or run e.g. `mvn -pl operator process-classes && cp operator/target/classes/"
-            + "META-INF/fabric8/*.yml crds/` from the project root) and commit both.";
+            + "\n(or run `mvn -pl operator process-classes && cp operator/target/classes/"
+            + "META-INF/fabric8/*.yml crds/` from the project root), refresh the chart's copy"
+            + " (`cp crds/*.yml helm/peerrelay/crds/`) and commit them.";
     assertThat(committed).as(fix).isRegularFile();
-    assertThat(Files.readString(committed, StandardCharsets.UTF_8))
-        .as(fix)
-        .isEqualTo(Files.readString(generated, StandardCharsets.UTF_8));
+    List<String> want = Files.readAllLines(generated, StandardCharsets.UTF_8);
+    List<String> have = Files.readAllLines(committed, StandardCharsets.UTF_8);
+    int line = 0;
+    while (line < want.size() && line < have.size() && want.get(line).equals(have.get(line))) {
+      line++;
+    }
+    boolean same = line == want.size() && line == have.size();
+    assertThat(same)
+        .as(
+            "%s\nfirst difference at line %d:\n  generated: %s\n  committed: %s",
+            fix,
+            line + 1,
+            line < want.size() ? want.get(line) : "<end of file>",
+            line < have.size() ? have.get(line) : "<end of file>")
+        .isTrue();
   }
 }
