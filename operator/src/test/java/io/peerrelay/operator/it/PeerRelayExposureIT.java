@@ -4,7 +4,9 @@ import static io.peerrelay.operator.it.Fixtures.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -96,6 +98,60 @@ class PeerRelayExposureIT {
                 .getSpec()
                 .getLoadBalancerClass())
         .isEqualTo("metallb.io/metallb");
+  }
+
+  @Test
+  void nodeAddressModeAdvertisesTheNodesExternalIpAndFollowsItsChanges() {
+    String ns = harness.newNamespace("nodeaddr");
+    String node = ns + "-node";
+    // A node as a kubelet registers it (status included): an external and an internal address.
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(node)
+                .endMetadata()
+                .withNewStatus()
+                .addNewAddress("198.51.100.7", "ExternalIP")
+                .addNewAddress("10.0.0.7", "InternalIP")
+                .endStatus()
+                .build())
+        .create();
+    harness.create(ns, relay("na", 1, ExposureType.NodeAddress));
+    RelayAwait.pod(client, ns, "na-0-0");
+    // No scheduler runs: bind the pod to the node as the scheduler would (pods/binding).
+    client
+        .bindings()
+        .inNamespace(ns)
+        .resource(
+            new BindingBuilder()
+                .withNewMetadata()
+                .withName("na-0-0")
+                .endMetadata()
+                .withNewTarget()
+                .withKind("Node")
+                .withName(node)
+                .endTarget()
+                .build())
+        .create();
+    RelayAwait.markReady(client, ns, "na-0-0");
+
+    PeerRelayStatus s = RelayAwait.reason(client, ns, "na", Conditions.REASON_READY);
+    assertThat(s.getEndpoints()).containsExactly(new RelayEndpoint(0, "198.51.100.7:40000"));
+    assertThat(s.getReplicaStatuses().get(0).getNode()).isEqualTo(node);
+    assertThat(client.services().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(config(ns, "na-0")).contains("198.51.100.7:40000");
+
+    // The node's address changes (a new public IP): the Node informer brings it in.
+    var n = client.nodes().withName(node).get();
+    n.getStatus().getAddresses().get(0).setAddress("198.51.100.8");
+    client.nodes().resource(n).updateStatus();
+    RelayAwait.status(
+        client,
+        ns,
+        "na",
+        st -> st.getEndpoints().contains(new RelayEndpoint(0, "198.51.100.8:40000")));
   }
 
   @Test
