@@ -29,7 +29,20 @@ class CrdSchemaTest {
   private static final Set<String> UPSTREAM_TYPES =
       Set.of(".spec.resources", ".spec.tolerations", ".spec.dst.selector");
 
+  private static final Map<String, CustomResourceDefinitionVersion> PARSED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The CRD's only version, parsed once per file (parsing dominates this test's time). */
   static CustomResourceDefinitionVersion version(String file) throws IOException {
+    CustomResourceDefinitionVersion cached = PARSED.get(file);
+    if (cached == null) {
+      cached = parse(file);
+      PARSED.put(file, cached);
+    }
+    return cached;
+  }
+
+  private static CustomResourceDefinitionVersion parse(String file) throws IOException {
     try (InputStream in = CrdSchemaTest.class.getResourceAsStream("/META-INF/fabric8/" + file)) {
       assertThat(in).as(file).isNotNull();
       CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
