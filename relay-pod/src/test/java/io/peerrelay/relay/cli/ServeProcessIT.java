@@ -1,6 +1,7 @@
 package io.peerrelay.relay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.peerrelay.relay.client.RelayClient;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -264,25 +266,58 @@ class ServeProcessIT {
   }
 
   @Test
-  void sigtermFlipsReadinessKeepsServingForTheDrainThenExits() throws Exception {
-    Files.writeString(configFile, config("shutdown: {drain: 3s}\n"));
+  void sigtermFlipsReadinessKeepsForwardingForTheDrainThenExits() throws Exception {
+    DiscoPrivateKey a = DiscoPrivateKey.generate();
+    DiscoPrivateKey b = DiscoPrivateKey.generate();
+    DiscoPrivateKey late = DiscoPrivateKey.generate();
+    Files.writeString(
+        configFile,
+        config(
+            "advertisedEndpoints: [127.0.0.1:"
+                + udpPort
+                + "]\nallowedClientKeys: ["
+                + a.publicKey()
+                + ", "
+                + b.publicKey()
+                + ", "
+                + late.publicKey()
+                + "]\nshutdown: {drain: 3s}\n"));
     startRelay();
+    InetSocketAddress relayPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), udpPort);
+    try (RelayClient clientA = client(a, b, relayPort);
+        RelayClient clientB = client(b, a, relayPort);
+        RelayClient latecomer = client(late, a, relayPort)) {
+      clientB.useEndpoint(clientA.allocate(Duration.ofSeconds(5)));
+      clientA.bind(Duration.ofSeconds(5));
+      clientB.bind(Duration.ofSeconds(5));
 
-    long start = System.nanoTime();
-    relay.destroy(); // SIGTERM
+      long start = System.nanoTime();
+      relay.destroy(); // SIGTERM
 
-    await()
-        .atMost(Duration.ofSeconds(2))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> get("/readyz").statusCode() == 503);
-    assertThat(get("/readyz").body()).isEqualTo("draining for shutdown: no new allocations\n");
-    assertThat(get("/healthz").statusCode()).isEqualTo(200);
-    assertThat(metrics()).contains("peerrelay_draining 1.0");
-    assertThat(relay.isAlive()).isTrue();
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> get("/readyz").statusCode() == 503);
+      assertThat(get("/readyz").body()).isEqualTo("draining for shutdown: no new allocations\n");
+      assertThat(get("/healthz").statusCode()).isEqualTo(200);
+      assertThat(metrics()).contains("peerrelay_draining 1.0");
+      // The session made before SIGTERM still forwards; a new allocation gets no answer.
+      byte[] sent = clientA.sendData(new byte[] {9, 9, 9});
+      DatagramPacket received = clientB.receive(Duration.ofSeconds(2));
+      assertThat(Arrays.copyOfRange(received.getData(), received.getOffset(), received.getLength()))
+          .isEqualTo(sent);
+      assertThatThrownBy(() -> latecomer.allocate(Duration.ofMillis(500)))
+          .isInstanceOf(TimeoutException.class);
+      // At least one refused request (the client may resend within its timeout).
+      assertThat(metrics())
+          .containsPattern("peerrelay_allocations_total\\{result=\"draining\"} [1-9]")
+          .containsPattern("peerrelay_drops_total\\{reason=\"draining\"} [1-9]");
+      assertThat(relay.isAlive()).isTrue();
 
-    assertThat(relay.waitFor(3 + 5, TimeUnit.SECONDS)).isTrue();
-    double seconds = (System.nanoTime() - start) / 1e9;
-    assertThat(seconds).isBetween(2.5, 8.0);
+      assertThat(relay.waitFor(3 + 5, TimeUnit.SECONDS)).isTrue();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertThat(seconds).isBetween(2.5, 8.0);
+    }
     assertThat(relay.exitValue()).isIn(0, 143);
     assertThat(log()).contains("draining: no new allocations").contains("stopped");
   }
