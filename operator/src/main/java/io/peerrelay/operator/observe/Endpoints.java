@@ -127,15 +127,14 @@ public final class Endpoints {
         break;
     }
     boolean lookupFailed = false;
-    boolean fromDns = false;
+    Set<Endpoint> dnsAnswer = new TreeSet<>();
     for (LoadBalancerIngress ingress : in.ingress()) {
       if (ingress.getIp() != null && !ingress.getIp().isEmpty()) {
         literal(ingress.getIp()).ifPresent(addr -> found.add(new Endpoint(addr, port)));
       } else if (ingress.getHostname() != null && !ingress.getHostname().isEmpty()) {
-        fromDns = true;
         try {
           for (InetAddress addr : resolver.resolve(ingress.getHostname())) {
-            found.add(new Endpoint(addr, port));
+            dnsAnswer.add(new Endpoint(addr, port));
           }
         } catch (UnknownHostException e) {
           // NXDOMAIN is normal for minutes while an NLB provisions.
@@ -143,28 +142,47 @@ public final class Endpoints {
         }
       }
     }
+    found.addAll(dnsAnswer);
     if (type == ExposureType.AWSNLB) {
       pinnedAddress(exposure, replica).ifPresent(addr -> found.add(new Endpoint(addr, port)));
     }
-    boolean hasIngress = !in.ingress().isEmpty();
-    // An NLB's DNS answer leaves out zones without a healthy target, so a short answer does not
-    // mean an address went away: merge with what was seen before. Any failed lookup keeps the last
-    // known addresses. Without ingress the load balancer is gone (or not yet there): forget.
-    boolean keepLast = hasIngress && (lookupFailed || (fromDns && type == ExposureType.AWSNLB));
-    if (keepLast) {
-      for (String text : in.lastKnown()) {
-        try {
-          Endpoint e = Endpoint.parse(text);
-          // Static endpoints are in status too; only load-balancer addresses are remembered.
-          if (e.port() == port && !statics.contains(e)) {
-            found.add(e);
-          }
-        } catch (IllegalArgumentException ignored) {
-          // A status entry we cannot read is not worth keeping.
-        }
-      }
+    Set<Endpoint> history = loadBalancerHistory(in.lastKnown(), port, statics);
+    boolean keepHistory;
+    if (in.ingress().isEmpty()) {
+      // No ingress: the load balancer is gone (or not there yet); its old addresses are dead.
+      keepHistory = false;
+    } else if (lookupFailed) {
+      keepHistory = true;
+    } else {
+      // An NLB's DNS answer leaves out zones without a healthy target, so a short answer does
+      // not mean an address went away: merge with history. An answer sharing no address with
+      // history comes from a new load balancer (the zone IPs of one NLB are fixed): start over.
+      keepHistory =
+          type == ExposureType.AWSNLB
+              && !dnsAnswer.isEmpty()
+              && dnsAnswer.stream().anyMatch(history::contains);
+    }
+    if (keepHistory) {
+      found.addAll(history);
     }
     return found;
+  }
+
+  /** Last known load-balancer addresses: status entries on udpPort that are not static ones. */
+  private static Set<Endpoint> loadBalancerHistory(
+      List<String> lastKnown, int port, Set<Endpoint> statics) {
+    Set<Endpoint> history = new TreeSet<>();
+    for (String text : lastKnown) {
+      try {
+        Endpoint e = Endpoint.parse(text);
+        if (e.port() == port && !statics.contains(e)) {
+          history.add(e);
+        }
+      } catch (IllegalArgumentException ignored) {
+        // A status entry we cannot read is not worth keeping.
+      }
+    }
+    return history;
   }
 
   private static Optional<InetAddress> pinnedAddress(Exposure exposure, int replica) {

@@ -121,6 +121,14 @@ class EndpointsTest {
                 List.of("192.0.2.10:40000", "198.51.100.7:40000")),
             List.of("192.0.2.10:40000", "198.51.100.7:40000")),
         row(
+            "an NLB answer sharing no address with history is a new load balancer: start over",
+            nlb,
+            new ReplicaInputs(
+                List.of(host("nlb-1.elb.us-east-1.amazonaws.com")),
+                List.of(),
+                List.of("198.51.100.99:40000")),
+            List.of("192.0.2.10:40000", "198.51.100.7:40000")),
+        row(
             "plain LoadBalancer: the latest DNS answer wins",
             lb,
             new ReplicaInputs(
