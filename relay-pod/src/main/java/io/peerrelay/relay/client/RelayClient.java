@@ -1,5 +1,6 @@
 package io.peerrelay.relay.client;
 
+import io.peerrelay.relay.protocol.AddrPort;
 import io.peerrelay.relay.protocol.DiscoMessage;
 import io.peerrelay.relay.protocol.DiscoMessage.BindMessage;
 import io.peerrelay.relay.protocol.DiscoMessage.Ping;
@@ -118,7 +119,11 @@ public final class RelayClient implements AutoCloseable {
       }
       if (clock.getAsLong() >= deadline) {
         throw new TimeoutException(
-            "no allocation answer from " + relay + " within " + timeout.toMillis() + " ms");
+            "no allocation answer from "
+                + AddrPort.format(relay)
+                + " within "
+                + timeout.toMillis()
+                + " ms");
       }
     }
   }
@@ -169,7 +174,7 @@ public final class RelayClient implements AutoCloseable {
       if (clock.getAsLong() >= deadline) {
         throw new TimeoutException(
             "no bind challenge from "
-                + endpoint.addrPorts()
+                + endpoint.addrPorts().stream().map(AddrPort::format).toList()
                 + " within "
                 + timeout.toMillis()
                 + " ms");

@@ -1,0 +1,169 @@
+package io.peerrelay.relay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.peerrelay.relay.protocol.DiscoPrivateKey;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two {@code peer-relay ping} processes reach each other through one {@code serve} process. */
+class PingProcessIT {
+  @TempDir Path dir;
+  private final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void stopAll() throws InterruptedException {
+    for (Process p : processes) {
+      if (p.isAlive()) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static Path jar() {
+    Path jar =
+        Path.of(
+            System.getProperty("peerrelay.buildDir", "target"), "quarkus-app", "quarkus-run.jar");
+    assertThat(jar).exists();
+    return jar;
+  }
+
+  private Process start(String name, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx96m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-jar");
+    command.add(jar().toString());
+    command.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(dir.resolve(name + ".out").toFile())
+            .redirectError(dir.resolve(name + ".err").toFile())
+            .start();
+    processes.add(p);
+    return p;
+  }
+
+  private String read(String file) throws IOException {
+    return Files.readString(dir.resolve(file), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void twoPingProcessesReachEachOtherThroughAServeProcess() throws Exception {
+    int udpPort;
+    int httpPort;
+    try (DatagramSocket udp = new DatagramSocket(0);
+        ServerSocket tcp = new ServerSocket(0)) {
+      udpPort = udp.getLocalPort();
+      httpPort = tcp.getLocalPort();
+    }
+    DiscoPrivateKey server = DiscoPrivateKey.generate();
+    DiscoPrivateKey a = DiscoPrivateKey.generate();
+    DiscoPrivateKey b = DiscoPrivateKey.generate();
+    Files.writeString(dir.resolve("private.key"), server.toText() + "\n");
+    Files.writeString(dir.resolve("a.key"), a.toText() + "\n");
+    Path config = dir.resolve("relay.yaml");
+    Files.writeString(
+        config,
+        "version: 1\nudpPort: "
+            + udpPort
+            + "\nhttpPort: "
+            + httpPort
+            + "\nkeyFile: private.key\nadvertisedEndpoints: [127.0.0.1:"
+            + udpPort
+            + "]\nallowedClientKeys:\n  - "
+            + a.publicKey()
+            + "\n  - "
+            + b.publicKey()
+            + "\n");
+    start("serve", "serve", "--config", config.toString(), "--threads", "1");
+    HttpClient http = HttpClient.newHttpClient();
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(
+            () ->
+                http.send(
+                            HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + httpPort + "/readyz"))
+                                .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                        .statusCode()
+                    == 200);
+
+    String relay = "127.0.0.1:" + udpPort;
+    String[] common = {
+      "--relay", relay, "--server-key", server.publicKey().toString(), "--count", "3",
+      "--interval", "300ms", "--timeout", "40s", "--linger", "3s"
+    };
+    Process pingA =
+        start("a", concat(new String[] {"ping", "--key-file", dir.resolve("a.key").toString(),
+            "--peer", b.publicKey().toString()}, common));
+    Process pingB =
+        start("b", concat(new String[] {"ping", "--key", b.toText(),
+            "--peer", a.publicKey().toString()}, common));
+
+    assertThat(pingA.waitFor(60, TimeUnit.SECONDS)).as("ping A finished").isTrue();
+    assertThat(pingB.waitFor(60, TimeUnit.SECONDS)).as("ping B finished").isTrue();
+    String outA = read("a.out");
+    String outB = read("b.out");
+    assertThat(pingA.exitValue()).as("A: %s %s", outA, read("a.err")).isZero();
+    assertThat(pingB.exitValue()).as("B: %s %s", outB, read("b.err")).isZero();
+    String line = "pong from %s via " + relay + " vni \\d+ in \\d+\\.\\d\\d ms";
+    assertThat(outA.lines().filter(l -> l.matches(String.format(line, b.publicKey()))))
+        .hasSizeGreaterThanOrEqualTo(3);
+    assertThat(outB.lines().filter(l -> l.matches(String.format(line, a.publicKey()))))
+        .hasSizeGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void pingWithNoRelayAnsweringExitsOneWithAClearMessage() throws Exception {
+    int udpPort;
+    try (DatagramSocket udp = new DatagramSocket(0)) {
+      udpPort = udp.getLocalPort();
+    }
+    // Nothing listens on the port: the allocation times out and the command says so.
+    Process p =
+        start(
+            "lonely",
+            "ping",
+            "--relay",
+            "127.0.0.1:" + udpPort,
+            "--server-key",
+            DiscoPrivateKey.generate().publicKey().toString(),
+            "--key",
+            DiscoPrivateKey.generate().toText(),
+            "--peer",
+            DiscoPrivateKey.generate().publicKey().toString(),
+            "--timeout",
+            "1500ms");
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(read("lonely.err")).contains("ping: no allocation answer from 127.0.0.1:" + udpPort);
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    String[] out = new String[first.length + second.length];
+    System.arraycopy(first, 0, out, 0, first.length);
+    System.arraycopy(second, 0, out, first.length, second.length);
+    return out;
+  }
+}
