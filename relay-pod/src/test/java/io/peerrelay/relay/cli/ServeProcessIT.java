@@ -82,6 +82,7 @@ class ServeProcessIT {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx128m");
+    command.add("-XX:TieredStopAtLevel=1"); // start fast: these runs are short
     command.add("-jar");
     command.add(jar.toString());
     command.add("serve");
@@ -109,6 +110,7 @@ class ServeProcessIT {
             System.getProperty("peerrelay.buildDir", "target"), "quarkus-app", "quarkus-run.jar");
     return new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:TieredStopAtLevel=1",
             "-jar",
             jar.toString(),
             "serve",
