@@ -10,5 +10,11 @@ start=$SECONDS
 e2e/install-deps.sh
 e2e/tools/build.sh >/dev/null
 mvn -B -ntp verify "$@"
+# The NAT lab needs root (network namespaces, iptables) and the relay jar that verify built.
+if [ "$(id -u)" = 0 ] && [ -f relay-pod/target/quarkus-app/quarkus-run.jar ]; then
+  e2e/natlab/run.sh
+else
+  echo "[test-all] SKIPPED the NAT lab (e2e/natlab/run.sh): it needs root and relay-pod's jar" >&2
+fi
 e2e/check-leftovers.sh
 echo "[test-all] done in $((SECONDS - start)) s"

@@ -140,4 +140,9 @@ sed 's/^/[natlab] B: /' "$work/ping-b.log"
 [ $ok = 0 ] || { sed 's/^/[natlab] relay: /' "$work/serve.log"; die "ping through the relay failed"; }
 inns relay python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9090/metrics").read().decode())' \
   | grep '^tailscaled_peer_relay_forwarded_packets_total' | sed 's/^/[natlab] relay metric: /'
+sessions=$(inns relay python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9090/sessions").read().decode())')
+log "relay sessions: $sessions"
+# The relay must have seen both clients as their NATs' public addresses with translated ports.
+grep -q '"198.51.100.2:' <<<"$sessions" && grep -q '"198.51.100.3:' <<<"$sessions" \
+  || die "the relay did not see the clients through their NATs"
 log "PASS: no direct path between A and B; both reached each other through the relay"
