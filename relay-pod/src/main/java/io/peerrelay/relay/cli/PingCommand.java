@@ -105,7 +105,7 @@ public class PingCommand implements Callable<Integer> {
       Duration total = GoDuration.parse(timeout);
       long deadline = System.nanoTime() + total.toNanos();
       try (RelayClient client = RelayClient.open(key, server, peerKey, relayAddress)) {
-        int got = run(client, every, total, deadline, out);
+        int got = run(client, every, deadline, out);
         if (got < count) {
           err.printf("ping: %d of %d pongs from %s within %s%n", got, count, peerKey, timeout);
           err.flush();
@@ -129,8 +129,7 @@ public class PingCommand implements Callable<Integer> {
     }
   }
 
-  private int run(
-      RelayClient client, Duration every, Duration total, long deadline, PrintWriter out)
+  private int run(RelayClient client, Duration every, long deadline, PrintWriter out)
       throws IOException, TimeoutException {
     client.allocate(remaining(deadline));
     InetSocketAddress via = client.bind(remaining(deadline));

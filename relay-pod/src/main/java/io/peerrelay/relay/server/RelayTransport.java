@@ -57,6 +57,7 @@ public final class RelayTransport implements AutoCloseable {
   private final boolean epoll;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean reusePortTook;
+  private volatile boolean v6Only;
 
   private RelayTransport(EventLoopGroup group, boolean epoll) {
     this.group = group;
@@ -162,6 +163,14 @@ public final class RelayTransport implements AutoCloseable {
       if (i == 0) {
         bound = ((InetSocketAddress) ch.localAddress()).getPort();
         logBuffers(ch, isV6);
+        if (isV6 && epoll) {
+          // A dual-stack socket would also take IPv4 on the port and hand the core v4-mapped
+          // sources; read the option back so a kernel that ignored it is visible.
+          v6Only = Integer.valueOf(1).equals(ch.config().getOption(IPV6_V6ONLY));
+          if (!v6Only) {
+            LOG.warning("IPV6_V6ONLY did not take on the relay's IPv6 socket");
+          }
+        }
       }
       boolean reuse =
           epoll && Boolean.TRUE.equals(ch.config().getOption(EpollChannelOption.SO_REUSEPORT));
@@ -231,6 +240,11 @@ public final class RelayTransport implements AutoCloseable {
   /** Whether SO_REUSEPORT read back as set on the IPv4 socket (one socket per thread). */
   public boolean reusePortTook() {
     return reusePortTook;
+  }
+
+  /** Whether IPV6_V6ONLY read back as set on the IPv6 socket (epoll only). */
+  public boolean v6OnlyTook() {
+    return v6Only;
   }
 
   /** Sockets per family, IPv4 first (tests and logs). */

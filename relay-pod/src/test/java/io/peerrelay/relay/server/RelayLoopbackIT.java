@@ -151,6 +151,27 @@ class RelayLoopbackIT {
     assertThat(relay.transport.reusePortTook()).isTrue();
     assertThat(relay.transport.socketCounts()).containsExactly(2, 2);
     assertThat(relay.transport.bound()).isTrue();
+    assertThat(relay.transport.v6OnlyTook()).isTrue();
+  }
+
+  @Test
+  void wildcardIpv4AndV6OnlyIpv6ShareOneFixedPort() throws Exception {
+    int port;
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    RelayTransport wide =
+        RelayTransport.start(relay.server, new TransportOptions(port, "0.0.0.0", "::", 2));
+    try {
+      assertThat(wide.udpPortV4()).isEqualTo(port);
+      assertThat(wide.udpPortV6()).isEqualTo(port);
+      assertThat(wide.v6OnlyTook()).isTrue();
+      assertThat(wide.socketCounts()).containsExactly(2, 2);
+    } finally {
+      wide.close();
+      wide.close();
+    }
+    assertThat(wide.bound()).isFalse();
   }
 
   @Test
