@@ -178,15 +178,14 @@ class PeerRelayExposureIT {
             .as("replica %d waits while replica %d rolls", j, expected)
             .isNotEqualTo("example.org/relay:2");
       }
-      assertThat(
-              RelayAwait.readyReason(
-                  client
-                      .resources(PeerRelay.class)
-                      .inNamespace(ns)
-                      .withName("roll")
-                      .get()
-                      .getStatus()))
-          .isIn(Conditions.REASON_PROGRESSING, Conditions.REASON_PODS_PENDING);
+      // The status patch follows the StatefulSet apply within the same reconcile.
+      RelayAwait.status(
+          client,
+          ns,
+          "roll",
+          st ->
+              List.of(Conditions.REASON_PROGRESSING, Conditions.REASON_PODS_PENDING)
+                  .contains(RelayAwait.readyReason(st)));
       // The StatefulSet controller replaces the pod; play the kubelet for the new one.
       awaitNewPodRevision(ns, "roll-" + expected);
       RelayAwait.markReady(client, ns, "roll-" + expected + "-0");
