@@ -111,15 +111,37 @@ class PingProcessIT {
 
     String relay = "127.0.0.1:" + udpPort;
     String[] common = {
-      "--relay", relay, "--server-key", server.publicKey().toString(), "--count", "3",
-      "--interval", "300ms", "--timeout", "40s", "--linger", "3s"
+      "--relay",
+      relay,
+      "--server-key",
+      server.publicKey().toString(),
+      "--count",
+      "3",
+      "--interval",
+      "300ms",
+      "--timeout",
+      "40s",
+      "--linger",
+      "3s"
     };
     Process pingA =
-        start("a", concat(new String[] {"ping", "--key-file", dir.resolve("a.key").toString(),
-            "--peer", b.publicKey().toString()}, common));
+        start(
+            "a",
+            concat(
+                new String[] {
+                  "ping",
+                  "--key-file",
+                  dir.resolve("a.key").toString(),
+                  "--peer",
+                  b.publicKey().toString()
+                },
+                common));
     Process pingB =
-        start("b", concat(new String[] {"ping", "--key", b.toText(),
-            "--peer", a.publicKey().toString()}, common));
+        start(
+            "b",
+            concat(
+                new String[] {"ping", "--key", b.toText(), "--peer", a.publicKey().toString()},
+                common));
 
     assertThat(pingA.waitFor(60, TimeUnit.SECONDS)).as("ping A finished").isTrue();
     assertThat(pingB.waitFor(60, TimeUnit.SECONDS)).as("ping B finished").isTrue();
