@@ -129,13 +129,22 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
                     p -> relayOf(p.getMetadata().getLabels(), p.getMetadata().getNamespace()))
                 .build(),
             context);
-    // RelayGrants: a grant event reaches every PeerRelay its selector selects.
+    // RelayGrants: a grant event reaches every PeerRelay of its namespace, not only those its
+    // selector selects now: JOSDK maps only the new object of an update, and a relay the old
+    // selector matched must lose the keys too. A PeerRelay whose labels change is covered the
+    // same way: the grant reconciler sees it, rewrites matchedRelays, and that update lands here.
     var grants =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(RelayGrant.class, PeerRelay.class)
                 .withName(GRANTS)
                 .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(g -> selectedRelays(context, g))
+                .withSecondaryToPrimaryMapper(
+                    g ->
+                        context
+                            .getPrimaryCache()
+                            .list(g.getMetadata().getNamespace())
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
                 .build(),
             context);
     // Secrets referenced by grants: users create them, so no label selector can narrow this one.

@@ -136,6 +136,15 @@ class RelayGrantIT {
         .until(
             () -> config(ns, "east-0"), c -> c.contains(clientKey(3)) && !c.contains(clientKey(2)));
 
+    // Re-pointing grant "a" at another pool revokes its key here (the old selector matched).
+    RelayGrant a = client.resources(RelayGrant.class).inNamespace(ns).withName("a").get();
+    a.getSpec().getDst().getSelector().setMatchLabels(Map.of("pool", "west"));
+    client.resource(a).update();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> config(ns, "east-0"), c -> !c.contains(clientKey(1)) && c.contains(clientKey(3)));
+
     client.resources(RelayGrant.class).inNamespace(ns).withName("a").delete();
     client.resources(RelayGrant.class).inNamespace(ns).withName("b").delete();
     var s =
