@@ -45,6 +45,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     message =
         "metadata.name of a PeerRelay must be at most 49 characters (its StatefulSets are named"
             + " <name>-<index>): choose a shorter name")
+// Children include Services, whose names must be DNS-1035 labels: no dots, a letter first.
+@ValidationRule(
+    value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+    message =
+        "metadata.name of a PeerRelay must be a DNS label starting with a letter (lowercase"
+            + " letters, digits and '-', no dots): its Services are named <name>-<index>")
 public class PeerRelay extends CustomResource<PeerRelaySpec, PeerRelayStatus>
     implements Namespaced {
 

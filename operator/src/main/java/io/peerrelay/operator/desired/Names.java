@@ -68,6 +68,12 @@ public final class Names {
    */
   public static final int MAX_RELAY_NAME = 49;
 
+  /**
+   * What a PeerRelay name must look like (the CRD checks it too): its Services are named {@code
+   * <name>-<index>} and a Service name is a DNS-1035 label (a letter first, no dots).
+   */
+  public static final String RELAY_NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+
   private Names() {}
 
   /** The StatefulSet, Service, ConfigMap and Secret name of replica {@code index}. */

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.peerrelay.operator.desired.Names;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ class CrdSchemaTest {
 
   static JSONSchemaProps at(String file, String path) throws IOException {
     JSONSchemaProps props = version(file).getSchema().getOpenAPIV3Schema();
-    for (String name : path.substring(1).split("\\.")) {
+    for (String name : path.isEmpty() ? new String[0] : path.substring(1).split("\\.")) {
       props = name.equals("[]") ? props.getItems().getSchema() : props.getProperties().get(name);
       assertThat(props).as("%s in %s", path, file).isNotNull();
     }
@@ -91,6 +92,11 @@ class CrdSchemaTest {
   static Stream<Arguments> celRules() {
     return Stream.of(
         Arguments.of("peerrelays.peerrelay.io-v1.yml", ".spec.exposure.type", "self == oldSelf"),
+        Arguments.of("peerrelays.peerrelay.io-v1.yml", "", "size(self.metadata.name) <= 49"),
+        Arguments.of(
+            "peerrelays.peerrelay.io-v1.yml",
+            "",
+            "self.metadata.name.matches('" + Names.RELAY_NAME_PATTERN + "')"),
         Arguments.of(
             "peerrelays.peerrelay.io-v1.yml",
             ".spec",

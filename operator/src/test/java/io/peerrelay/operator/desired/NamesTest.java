@@ -63,4 +63,20 @@ class NamesTest {
     assertThat(Names.replicaLabels(Relays.relay(), 0))
         .containsAllEntriesOf(Names.relaySelector(Relays.relay()));
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "office,true",
+    "us-east-1a,true",
+    "a,true",
+    "r2d2,true",
+    "1relay,false",
+    "relay.office,false",
+    "Office,false",
+    "relay-,false",
+    "-relay,false"
+  })
+  void relayNamesMustMakeValidServiceNames(String name, boolean valid) {
+    assertThat(name.matches(Names.RELAY_NAME_PATTERN)).isEqualTo(valid);
+  }
 }
