@@ -26,38 +26,46 @@ final class PodSecurityCheck {
   }
 
   /**
-   * Why {@code pod} cannot be created in {@code namespace}, or null when it can. Reads the
-   * namespace's enforce label first (no write at all); otherwise asks admission itself with a
-   * server-side dry-run create, which also covers a cluster-wide default level set in the admission
-   * configuration that no label shows.
+   * Why {@code pod} cannot be created in {@code namespace}, or null when it can. Asks admission
+   * itself with a server-side dry-run create first: that answer also covers a cluster-wide default
+   * level and exemptions that no namespace label shows. Only when the dry run cannot answer (no
+   * permission, a webhook outage) does the namespace's enforce label decide.
    */
   String problem(String namespace, Pod pod) {
+    try {
+      client.pods().inNamespace(namespace).resource(pod).dryRun().create();
+      return null;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("PodSecurity")) {
+        return "Pod Security admission rejects the relay pod: "
+            + admissionMessage(e)
+            + "; relay pods need hostNetwork and hostPorts: label the namespace "
+            + ENFORCE_LABEL
+            + "=privileged or move the PeerRelay to a namespace that allows privileged pods";
+      }
+      // Anything else (the pod exists already, a quota, no permission): not an answer about Pod
+      // Security, so fall back to the label.
+      return labelProblem(namespace);
+    }
+  }
+
+  private String labelProblem(String namespace) {
     Namespace ns = client.namespaces().withName(namespace).get();
     Map<String, String> labels =
         ns == null || ns.getMetadata().getLabels() == null
             ? Map.of()
             : ns.getMetadata().getLabels();
     String level = labels.get(ENFORCE_LABEL);
-    if (level != null && FORBIDDING.contains(level)) {
-      return "namespace "
-          + namespace
-          + " enforces Pod Security level \""
-          + level
-          + "\", which forbids the hostNetwork and hostPort relay pods need; label it "
-          + ENFORCE_LABEL
-          + "=privileged or move the PeerRelay to a namespace that allows privileged pods";
-    }
-    try {
-      client.pods().inNamespace(namespace).resource(pod).dryRun().create();
-      return null;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("PodSecurity")) {
-        return "Pod Security admission rejects the relay pod: " + admissionMessage(e);
-      }
-      // Any other answer (the pod exists already, a quota, a webhook outage) is not ours to
-      // report as a Pod Security problem.
+    if (level == null || !FORBIDDING.contains(level)) {
       return null;
     }
+    return "namespace "
+        + namespace
+        + " enforces Pod Security level \""
+        + level
+        + "\", which forbids the hostNetwork and hostPort relay pods need; label it "
+        + ENFORCE_LABEL
+        + "=privileged or move the PeerRelay to a namespace that allows privileged pods";
   }
 
   private static String admissionMessage(KubernetesClientException e) {

@@ -146,9 +146,12 @@ class PeerRelayValidationIT {
     harness.create(baseline, relay("blocked", 1, ExposureType.None));
     PeerRelayStatus s =
         RelayAwait.reason(client, baseline, "blocked", Conditions.REASON_POD_SECURITY_BLOCKED);
+    // The admission message itself (from the server-side dry run), and what to do about it.
     assertThat(RelayAwait.condition(s, Conditions.READY).getMessage())
-        .contains("baseline")
-        .contains("pod-security.kubernetes.io/enforce");
+        .startsWith("Pod Security admission rejects the relay pod")
+        .contains("violates PodSecurity \"baseline")
+        .contains("hostNetwork")
+        .contains("pod-security.kubernetes.io/enforce=privileged");
     assertThat(
             client.v1().events().inNamespace(baseline).list().getItems().stream()
                 .map(e -> e.getReason()))
