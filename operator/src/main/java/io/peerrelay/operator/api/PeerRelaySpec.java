@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
@@ -59,6 +60,11 @@ public class PeerRelaySpec {
       "Image pull policy of the relay container (Always, IfNotPresent or Never). When empty"
           + " Kubernetes decides (Always for :latest, otherwise IfNotPresent).")
   private ImagePullPolicy imagePullPolicy;
+
+  @JsonPropertyDescription(
+      "Secrets (in this namespace) holding credentials for pulling the relay image from a private"
+          + " registry.")
+  private List<LocalObjectReference> imagePullSecrets = new ArrayList<>();
 
   @JsonPropertyDescription(
       "UDP port the relay listens on, on the node (hostNetwork) and on the load balancer."
@@ -148,6 +154,14 @@ public class PeerRelaySpec {
 
   public void setImagePullPolicy(ImagePullPolicy imagePullPolicy) {
     this.imagePullPolicy = imagePullPolicy;
+  }
+
+  public List<LocalObjectReference> getImagePullSecrets() {
+    return imagePullSecrets;
+  }
+
+  public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
+    this.imagePullSecrets = imagePullSecrets;
   }
 
   public Integer getUdpPort() {
@@ -263,6 +277,7 @@ public class PeerRelaySpec {
     return Objects.equals(replicas, s.replicas)
         && Objects.equals(image, s.image)
         && imagePullPolicy == s.imagePullPolicy
+        && Objects.equals(imagePullSecrets, s.imagePullSecrets)
         && Objects.equals(udpPort, s.udpPort)
         && Objects.equals(httpPort, s.httpPort)
         && Objects.equals(exposure, s.exposure)

@@ -132,6 +132,7 @@ public final class RelayStatefulSet {
         .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds(spec))
         .withNodeSelector(nodeSelector(spec, index))
         .withTolerations(nullIfEmpty(spec.getTolerations()))
+        .withImagePullSecrets(nullIfEmpty(spec.getImagePullSecrets()))
         .withPriorityClassName(emptyToNull(spec.getPriorityClassName()))
         .withNewSecurityContext()
         .withRunAsNonRoot(true)

@@ -28,7 +28,8 @@ class CrdSchemaTest {
 
   // Kubernetes' own types embedded in our spec: their fields are documented upstream.
   private static final Set<String> UPSTREAM_TYPES =
-      Set.of(".spec.resources", ".spec.tolerations", ".spec.dst.selector");
+      Set.of(
+          ".spec.resources", ".spec.tolerations", ".spec.imagePullSecrets", ".spec.dst.selector");
 
   private static final Map<String, CustomResourceDefinitionVersion> PARSED =
       new java.util.concurrent.ConcurrentHashMap<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -184,6 +185,7 @@ class RelayStatefulSetTest {
             s -> {
               s.setImagePullPolicy(ImagePullPolicy.Always);
               s.setPriorityClassName("relay-critical");
+              s.setImagePullSecrets(List.of(new LocalObjectReference("registry-creds")));
               s.setTolerations(
                   List.of(new TolerationBuilder().withKey("edge").withOperator("Exists").build()));
               s.setPodAnnotations(Map.of("example.com/team", "net"));
@@ -196,6 +198,9 @@ class RelayStatefulSetTest {
             1);
     assertThat(relay(sts).getImagePullPolicy()).isEqualTo("Always");
     assertThat(pod(sts).getPriorityClassName()).isEqualTo("relay-critical");
+    assertThat(pod(sts).getImagePullSecrets())
+        .extracting(LocalObjectReference::getName)
+        .containsExactly("registry-creds");
     assertThat(pod(sts).getTolerations()).hasSize(1);
     assertThat(sts.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("example.com/team", "net");
