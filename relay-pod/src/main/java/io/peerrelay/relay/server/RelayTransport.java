@@ -39,8 +39,9 @@ public final class RelayTransport implements AutoCloseable {
   static final int MAX_DATAGRAM = 65536;
 
   /**
-   * Datagrams per recvmmsg call (epoll only); 1 reads with plain recvmsg. On the loopback bench 8
-   * delivered ~98% of offered load where recvmsg lost 30-50% to receive-queue overflow.
+   * Datagrams per recvmmsg call (epoll only); 1 reads with plain recvmsg. Batched reads are what
+   * architecture §8 and Tailscale's server use; on the loaded 2-core dev VM the loopback bench has
+   * not yet shown a stable difference either way (see relay-pod/bench/), so this is a knob.
    */
   static final int RECVMMSG_BATCH = Integer.getInteger("peerrelay.transport.recvmmsg", 8);
 
