@@ -79,4 +79,15 @@ class NamesTest {
   void relayNamesMustMakeValidServiceNames(String name, boolean valid) {
     assertThat(name.matches(Names.RELAY_NAME_PATTERN)).isEqualTo(valid);
   }
+
+  @Test
+  void theLongestAllowedNameStillGivesValidChildNames() {
+    String longest = "r".repeat(Names.MAX_RELAY_NAME);
+    String child = Names.replica(longest, 63);
+    // StatefulSet: its pods carry controller-revision-hash=<name>-<10 char hash>, at most 63.
+    assertThat(child.length() + 1 + 10).isLessThanOrEqualTo(63);
+    // Pod <child>-0 and Service <child> are DNS labels.
+    assertThat((child + "-0").length()).isLessThanOrEqualTo(63);
+    assertThat(child).matches("^[a-z]([-a-z0-9]*[a-z0-9])?$");
+  }
 }
