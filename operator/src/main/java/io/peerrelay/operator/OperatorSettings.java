@@ -56,12 +56,6 @@ public record OperatorSettings(
             "PEERRELAY_LEASE_NAMESPACE", values.getOrDefault("POD_NAMESPACE", "peerrelay-system")));
   }
 
-  /** Settings for an in-process operator (tests): no leader election, all namespaces. */
-  public static OperatorSettings forTests() {
-    return new OperatorSettings(
-        Set.of(), DEFAULT_RELAY_IMAGE, 0, 0, false, "peerrelay-operator", "default");
-  }
-
   /** {@code watch-namespaces} → {@code PEERRELAY_WATCH_NAMESPACES}. */
   static String variableFor(String flag) {
     return "PEERRELAY_" + flag.replace('-', '_').toUpperCase(Locale.ROOT);

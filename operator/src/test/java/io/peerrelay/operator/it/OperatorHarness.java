@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -133,7 +134,9 @@ final class OperatorHarness implements AutoCloseable {
     operator =
         RelayOperator.create(
             operatorClient,
-            OperatorSettings.forTests(),
+            // All namespaces, no leader election: one operator per test class, nothing to elect.
+            new OperatorSettings(
+                Set.of(), OperatorSettings.DEFAULT_RELAY_IMAGE, 0, 0, false, "unused", "unused"),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     operator.start();
   }
