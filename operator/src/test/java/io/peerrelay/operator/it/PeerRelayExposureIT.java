@@ -98,6 +98,35 @@ class PeerRelayExposureIT {
                 .getSpec()
                 .getLoadBalancerClass())
         .isEqualTo("metallb.io/metallb");
+
+    // Steady state: a reconcile caused by a change that alters nothing (the LB controller
+    // rewriting the same address, a label on the Service) must not write status again.
+    String version =
+        client
+            .resources(PeerRelay.class)
+            .inNamespace(ns)
+            .withName("lb")
+            .get()
+            .getMetadata()
+            .getResourceVersion();
+    Service svc = client.services().inNamespace(ns).withName("lb-0").get();
+    svc.getMetadata().getLabels().put("touched", "yes");
+    client.services().inNamespace(ns).resource(svc).update();
+    writeLoadBalancer(ns, "lb-0", "203.0.113.10", null);
+    await()
+        .pollDelay(java.time.Duration.ofSeconds(3))
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> true);
+    assertThat(
+            client
+                .resources(PeerRelay.class)
+                .inNamespace(ns)
+                .withName("lb")
+                .get()
+                .getMetadata()
+                .getResourceVersion())
+        .as("status not rewritten when nothing changed")
+        .isEqualTo(version);
   }
 
   @Test
