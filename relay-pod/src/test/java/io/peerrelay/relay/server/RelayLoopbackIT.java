@@ -155,6 +155,33 @@ class RelayLoopbackIT {
   }
 
   @Test
+  void nioFallbackServesWhereEpollIsMissing() throws Exception {
+    RelayTransport nio;
+    System.setProperty("peerrelay.transport.nio", "true");
+    try {
+      nio = RelayTransport.start(relay.server, TransportOptions.loopback(0, 2));
+    } finally {
+      System.clearProperty("peerrelay.transport.nio");
+    }
+    try {
+      assertThat(nio.nativeTransport()).isFalse();
+      assertThat(nio.socketCounts()).containsExactly(1, 1);
+      InetSocketAddress v4 = new InetSocketAddress("127.0.0.1", nio.udpPortV4());
+      Keys k = grantedPair();
+      relay.server.apply(relay.server.settings().withAdvertisedEndpoints(List.of(v4)));
+      try (RelayClient a = relay.client(k.a(), k.b(), v4);
+          RelayClient b = relay.client(k.b(), k.a(), v4)) {
+        relay.allocateAndBind(a, b);
+        assertReceived(b, a.sendData(new byte[] {1, 2}));
+        assertReceived(a, b.sendData(new byte[] {3, 4}));
+      }
+    } finally {
+      nio.close();
+      relay.server.apply(relay.server.settings().withAdvertisedEndpoints(List.of(relay.v4)));
+    }
+  }
+
+  @Test
   void wildcardIpv4AndV6OnlyIpv6ShareOneFixedPort() throws Exception {
     int port;
     try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
