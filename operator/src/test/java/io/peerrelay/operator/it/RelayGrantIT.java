@@ -12,6 +12,7 @@ import io.peerrelay.operator.api.Condition;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.ExposureType;
 import io.peerrelay.operator.api.GrantSource;
+import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.RelayGrant;
 import io.peerrelay.operator.api.RelayGrantStatus;
 import io.peerrelay.testsupport.ControlPlaneExtension;
@@ -154,6 +155,28 @@ class RelayGrantIT {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> config(ns, "east-1"), c -> !c.contains("discokey:"));
+  }
+
+  @Test
+  void relabellingARelayOutOfAGrantsSelectorRevokesItsKeys() {
+    String ns = harness.newNamespace("grant-relabel");
+    harness.create(ns, relay("east", 1, ExposureType.None, Map.of("pool", "east")));
+    harness.create(
+        ns, grant("a", Map.of("pool", "east"), GrantSource.ofClientKeys(List.of(clientKey(6)))));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> config(ns, "east-0"), c -> c.contains(clientKey(6)));
+
+    // A label change does not bump the PeerRelay's generation; the grant reconciler sees it,
+    // rewrites matchedRelays, and that grant update reconciles the relay.
+    var r = client.resources(PeerRelay.class).inNamespace(ns).withName("east").get();
+    r.getMetadata().getLabels().put("pool", "west");
+    client.resource(r).update();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> config(ns, "east-0"), c -> !c.contains(clientKey(6)));
+    assertThat(awaitReason(ns, "a", Conditions.REASON_NO_RELAYS_MATCHED).getMatchedRelays())
+        .isEmpty();
   }
 
   private static String config(String ns, String name) {
