@@ -80,7 +80,8 @@ class RelayDatagramHandlerTest {
   void droppedDatagramsAreReleasedAndNothingIsWritten() {
     ByteBuf garbage = Unpooled.wrappedBuffer(new byte[] {1, 2, 3});
     channel.writeInbound(new DatagramPacket(garbage, RELAY, SRC_A));
-    assertThat((Object) channel.readOutbound()).isNull();
+    Object written = channel.readOutbound();
+    assertThat(written).isNull();
     assertThat(garbage.refCnt()).isZero();
     assertThat(handler.exceptions()).isZero();
     assertThat(channel.isOpen()).isTrue();
