@@ -1,12 +1,10 @@
 package io.peerrelay.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -21,7 +19,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.peerrelay.operator.api.Condition;
 import io.peerrelay.operator.api.Conditions;
-import io.peerrelay.operator.api.ExposureType;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.PeerRelayStatus;
 import io.peerrelay.operator.api.RelayEndpoint;
@@ -40,7 +37,6 @@ import io.peerrelay.operator.desired.RelayService;
 import io.peerrelay.operator.desired.RelayStatefulSet;
 import io.peerrelay.operator.observe.Endpoints;
 import io.peerrelay.operator.observe.Observed;
-import io.peerrelay.operator.observe.ObservedGrantKeys;
 import io.peerrelay.operator.observe.ObservedSelection;
 import io.peerrelay.operator.status.RelayFacts;
 import io.peerrelay.operator.status.RelayStatusAggregator;
@@ -173,7 +169,7 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     Observed before = null;
     Observed after = null;
     try {
-      before = observe(relay, context);
+      before = RelayCaches.read(relay, context);
       String problem = SpecProblems.first(relay);
       Map<Integer, List<String>> addresses =
           problem == null ? endpointsOf(relay, before) : Map.of();
@@ -186,7 +182,7 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
         new RelayPlan(defaultImage, addresses, before.grantedKeys(), held).handTo(context);
         problem = applyProblem(context);
       }
-      after = observe(relay, context);
+      after = RelayCaches.read(relay, context);
       facts = facts(relay, after, addresses, rollout, problem, context);
     } catch (RuntimeException e) {
       // Never a stack trace in status: the message, and the full trace in the log.
@@ -203,71 +199,13 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
               "reconcile failed: " + e.getMessage());
     }
     PeerRelayStatus next = aggregator.aggregate(previous, facts);
-    announce(relay, previous, next, before, after, context);
+    new RelayTransitions(new RelayEvents(context.getClient()))
+        .announce(relay, previous, next, before, after);
     UpdateControl<PeerRelay> control =
         Objects.equals(next, previous)
             ? UpdateControl.noUpdate()
             : UpdateControl.patchStatus(statusPatch(relay, next));
     return isReady(next) ? control : control.rescheduleAfter(NOT_READY_REQUEUE);
-  }
-
-  /** Everything the caches hold for {@code relay}, indexed by replica. */
-  @SuppressWarnings("unchecked")
-  private Observed observe(PeerRelay relay, Context<PeerRelay> context) {
-    String ns = relay.getMetadata().getNamespace();
-    var grantSource =
-        (InformerEventSource<RelayGrant, PeerRelay>)
-            context.eventSourceRetriever().getEventSourceFor(RelayGrant.class, GRANTS);
-    var secretSource =
-        (InformerEventSource<Secret, PeerRelay>)
-            context.eventSourceRetriever().getEventSourceFor(Secret.class, GRANT_SECRETS);
-    List<RelayGrant> grants =
-        grantSource
-            .list(ns, g -> selects(g, relay))
-            .sorted((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()))
-            .toList();
-    SortedSet<String> keys = new TreeSet<>();
-    for (RelayGrant g : grants) {
-      keys.addAll(
-          ObservedGrantKeys.resolve(
-                  g, name -> secretSource.get(new ResourceID(name, ns)).orElse(null))
-              .keys());
-    }
-    String name = relay.getMetadata().getName();
-    Map<Integer, Secret> keySecrets =
-        Observed.byReplica(
-            context
-                .getSecondaryResourcesAsStream(Secret.class)
-                .filter(s -> isChildOf(s.getMetadata().getLabels(), name))
-                .toList(),
-            PeerRelayReconciler::replicaOf);
-    Map<Integer, Pod> pods =
-        Observed.byReplica(
-            context.getSecondaryResources(Pod.class), PeerRelayReconciler::replicaOf);
-    Map<String, Node> nodes = new HashMap<>();
-    if (relay.getSpec() != null
-        && relay.getSpec().getExposure() != null
-        && relay.getSpec().getExposure().getType() == ExposureType.NodeAddress) {
-      var nodeSource = NodeWatch.ensure(context);
-      for (Pod p : pods.values()) {
-        String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
-        if (node != null) {
-          nodeSource.get(new ResourceID(node)).ifPresent(n -> nodes.put(node, n));
-        }
-      }
-    }
-    return new Observed(
-        Observed.byReplica(
-            context.getSecondaryResources(StatefulSet.class), PeerRelayReconciler::replicaOf),
-        Observed.byReplica(
-            context.getSecondaryResources(Service.class), PeerRelayReconciler::replicaOf),
-        Observed.byReplica(
-            context.getSecondaryResources(ConfigMap.class), PeerRelayReconciler::replicaOf),
-        keySecrets,
-        pods,
-        nodes,
-        grants,
-        keys);
   }
 
   private Map<Integer, List<String>> endpointsOf(PeerRelay relay, Observed o) {
@@ -412,94 +350,8 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     return observedCurrentSpec && st.getUpdateRevision().equals(podRevision);
   }
 
-  /** Events for the transitions between {@code previous} and {@code next} (never per reconcile). */
-  private static void announce(
-      PeerRelay relay,
-      PeerRelayStatus previous,
-      PeerRelayStatus next,
-      Observed before,
-      Observed after,
-      Context<PeerRelay> context) {
-    RelayEvents events = new RelayEvents(context.getClient());
-    if (before != null && after != null) {
-      for (var e : after.keySecrets().entrySet()) {
-        if (!before.keySecrets().containsKey(e.getKey())) {
-          events.write(
-              relay,
-              RelayEvents.NORMAL,
-              "KeyGenerated",
-              "replica "
-                  + e.getKey()
-                  + ": new relay key "
-                  + RelaySecret.publicKey(e.getValue()).orElse("?")
-                  + " in Secret "
-                  + e.getValue().getMetadata().getName());
-        }
-      }
-      for (var e : after.statefulSets().entrySet()) {
-        if (!before.statefulSets().containsKey(e.getKey())) {
-          events.write(
-              relay,
-              RelayEvents.NORMAL,
-              "Created",
-              "replica " + e.getKey() + ": StatefulSet " + e.getValue().getMetadata().getName());
-        }
-      }
-    }
-    Condition was = condition(previous, Conditions.READY);
-    Condition now = condition(next, Conditions.READY);
-    if (now != null && (was == null || !Objects.equals(was.getReason(), now.getReason()))) {
-      boolean warn =
-          Conditions.REASON_CONFIG_INVALID.equals(now.getReason())
-              || Conditions.REASON_POD_SECURITY_BLOCKED.equals(now.getReason());
-      events.write(
-          relay,
-          warn ? RelayEvents.WARNING : RelayEvents.NORMAL,
-          now.getReason(),
-          now.getMessage());
-    }
-    List<RelayEndpoint> oldEndpoints = previous == null ? List.of() : previous.getEndpoints();
-    if (!next.getEndpoints().isEmpty() && !next.getEndpoints().equals(oldEndpoints)) {
-      events.write(
-          relay,
-          RelayEvents.NORMAL,
-          "EndpointsAssigned",
-          "clients send to " + next.getEndpointSummary());
-    }
-    Condition exposureWas = condition(previous, Conditions.EXPOSURE);
-    Condition exposureNow = condition(next, Conditions.EXPOSURE);
-    if (exposureNow != null
-        && Conditions.REASON_ANNOTATION_OVERRIDDEN.equals(exposureNow.getReason())
-        && (exposureWas == null
-            || !Objects.equals(exposureWas.getMessage(), exposureNow.getMessage()))) {
-      events.write(relay, RelayEvents.WARNING, exposureNow.getReason(), exposureNow.getMessage());
-    }
-    if (!Objects.equals(previous, next)) {
-      LOG.info(
-          "status relay={}/{} ready={} reason={} readyReplicas={}/{} endpoints={} grantedKeys={}",
-          relay.getMetadata().getNamespace(),
-          relay.getMetadata().getName(),
-          now == null ? null : now.getStatus(),
-          now == null ? null : now.getReason(),
-          next.getReadyReplicas(),
-          relay.getSpec() == null ? null : relay.getSpec().getReplicas(),
-          next.getEndpointSummary(),
-          next.getGrantedKeys());
-    }
-  }
-
-  private static Condition condition(PeerRelayStatus s, String type) {
-    if (s == null || s.getConditions() == null) {
-      return null;
-    }
-    return s.getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElse(null);
-  }
-
   private static boolean isReady(PeerRelayStatus s) {
-    Condition c = condition(s, Conditions.READY);
+    Condition c = RelayTransitions.condition(s, Conditions.READY);
     return c != null && Conditions.TRUE.equals(c.getStatus());
   }
 
@@ -515,7 +367,7 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     return patch;
   }
 
-  private static boolean selects(RelayGrant g, PeerRelay relay) {
+  static boolean selects(RelayGrant g, PeerRelay relay) {
     return g.getSpec() != null
         && g.getSpec().getDst() != null
         && ObservedSelection.selects(
@@ -535,17 +387,6 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
   private static Set<ResourceID> relayOf(Map<String, String> labels, String namespace) {
     String relay = labels == null ? null : labels.get(Names.LABEL_RELAY);
     return relay == null ? Set.of() : Set.of(new ResourceID(relay, namespace));
-  }
-
-  private static boolean isChildOf(Map<String, String> labels, String relay) {
-    return labels != null
-        && relay.equals(labels.get(Names.LABEL_RELAY))
-        && Names.MANAGER.equals(labels.get(Names.LABEL_MANAGED_BY));
-  }
-
-  private static Integer replicaOf(io.fabric8.kubernetes.api.model.HasMetadata child) {
-    var i = Names.replicaIndex(child);
-    return i.isPresent() ? i.getAsInt() : null;
   }
 
   private static String rootMessage(Throwable t) {
