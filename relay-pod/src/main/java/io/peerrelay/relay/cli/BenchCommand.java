@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Measure forwarding rate on loopback: start a relay in this process, bind PAIRS client",
       "pairs through it, send Geneve data datagrams one way and count what arrives. Prints a",
-      "table per payload size, with a direct (no relay) run as the generator's own ceiling.",
+      "table per payload size, with a direct (no relay) run as the generator's own ceiling,",
+      "and round-trip latency (p50/p99) through the relay against a direct loopback path.",
       "Figures only: it never fails on a number."
     })
 public class BenchCommand implements Callable<Integer> {
@@ -100,6 +101,7 @@ public class BenchCommand implements Callable<Integer> {
         var db = LoadGenerator.open(relay);
         direct.add(new Flow(da, (InetSocketAddress) db.getLocalAddress(), db));
       }
+      printLatency(out, direct.get(0), relayed.get(0), vnis.get(0));
       out.printf(
           "# peer-relay bench: %d pairs, relay threads %d (%s, SO_REUSEPORT %s), %d cores, %.1f s per run%n",
           pairs,
@@ -135,6 +137,53 @@ public class BenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "10000",
+      description = "Echo round trips for the latency rows (default 10000, 0 skips them).")
+  int rounds;
+
+  private void printLatency(PrintWriter out, Flow direct, Flow relayed, int vni) throws Exception {
+    if (rounds <= 0) {
+      return;
+    }
+    byte[] d = new byte[64];
+    Geneve.data(Geneve.PROTOCOL_WIREGUARD, vni).encode(d, 0);
+    // Direct: A to B's socket and back to A's. Relayed: both sides send to the relay.
+    Flow directBack =
+        new Flow(direct.receiver(), (InetSocketAddress) direct.sender().getLocalAddress(), null);
+    Flow relayBack = new Flow(relayed.receiver(), relayed.target(), null);
+    // A discarded warm-up first: cold JIT code on the relay path shows up as tens of µs.
+    LoadGenerator.roundTrips(relayed, d, relayBack, d, Math.max(1, rounds / 2));
+    long[] viaDirect = LoadGenerator.roundTrips(direct, d, directBack, d, rounds);
+    long[] viaRelay = LoadGenerator.roundTrips(relayed, d, relayBack, d, rounds);
+    out.printf("# round trips, 64-byte datagrams, %d rounds each%n", rounds);
+    out.println("| path   | answered | p50 us | p99 us | added by relay p50 / p99 us |");
+    out.println("|--------|---------:|-------:|-------:|----------------------------:|");
+    out.printf(
+        Locale.ROOT,
+        "| direct | %8d | %6.1f | %6.1f |                             |%n",
+        viaDirect.length,
+        pct(viaDirect, 0.50),
+        pct(viaDirect, 0.99));
+    out.printf(
+        Locale.ROOT,
+        "| relay  | %8d | %6.1f | %6.1f | %13.1f / %-13.1f |%n",
+        viaRelay.length,
+        pct(viaRelay, 0.50),
+        pct(viaRelay, 0.99),
+        pct(viaRelay, 0.50) - pct(viaDirect, 0.50),
+        pct(viaRelay, 0.99) - pct(viaDirect, 0.99));
+    out.flush();
+  }
+
+  private static double pct(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e3;
   }
 
   /** Runs the command without the Quarkus runtime: {@code java -cp ... BenchCommand [options]}. */

@@ -122,4 +122,58 @@ public final class LoadGenerator {
     selector.close();
     return new Result(sent, received.get(), receivedBytes.get(), elapsed);
   }
+
+  /**
+   * Round-trip times of {@code rounds} echoes: A sends {@code aToB} to {@code aTarget}, B answers
+   * each arrival with {@code bToA} to {@code bTarget}. Returns the sorted RTTs in nanoseconds; a
+   * lost datagram costs one second and is left out.
+   */
+  public static long[] roundTrips(Flow a, byte[] aToB, Flow b, byte[] bToA, int rounds)
+      throws IOException, InterruptedException {
+    DatagramChannel sendA = a.sender();
+    DatagramChannel recvB = a.receiver();
+    sendA.configureBlocking(true);
+    recvB.configureBlocking(true);
+    sendA.socket().setSoTimeout(1000);
+    AtomicBoolean running = new AtomicBoolean(true);
+    Thread echo =
+        new Thread(
+            () -> {
+              ByteBuffer in = ByteBuffer.allocateDirect(65536);
+              ByteBuffer reply = ByteBuffer.allocateDirect(bToA.length).put(bToA).flip();
+              try {
+                while (running.get()) {
+                  in.clear();
+                  recvB.receive(in);
+                  recvB.send(reply.duplicate(), b.target());
+                }
+              } catch (IOException e) {
+                // Closed at the end of the run.
+              }
+            },
+            "load-echo");
+    echo.setDaemon(true);
+    echo.start();
+    ByteBuffer out = ByteBuffer.allocateDirect(aToB.length).put(aToB).flip();
+    java.net.DatagramPacket back = new java.net.DatagramPacket(new byte[65536], 65536);
+    long[] rtt = new long[rounds];
+    int n = 0;
+    for (int i = 0; i < rounds; i++) {
+      long t0 = System.nanoTime();
+      sendA.send(out.duplicate(), a.target());
+      try {
+        sendA.socket().receive(back);
+        rtt[n++] = System.nanoTime() - t0;
+      } catch (java.net.SocketTimeoutException lost) {
+        // Counted by its absence.
+      }
+    }
+    running.set(false);
+    // Wake the echo thread out of its blocking receive so the channel can change mode later.
+    sendA.send(out.duplicate(), a.target());
+    echo.join(2000);
+    long[] got = java.util.Arrays.copyOf(rtt, n);
+    java.util.Arrays.sort(got);
+    return got;
+  }
 }
