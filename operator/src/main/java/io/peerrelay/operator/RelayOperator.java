@@ -16,6 +16,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,17 +105,22 @@ public final class RelayOperator implements AutoCloseable {
     }
   }
 
-  /** The Lease holder identity: the pod name (downward API), else the host name. */
+  /**
+   * The Lease holder identity: the pod name (downward API) or host name, plus a random suffix as
+   * kube-controller-manager does, so two copies can never mistake each other for themselves.
+   */
   private static String identity() {
-    return Optional.ofNullable(System.getenv("POD_NAME"))
-        .orElseGet(
-            () -> {
-              try {
-                return InetAddress.getLocalHost().getHostName();
-              } catch (UnknownHostException e) {
-                return "peerrelay-operator-" + ProcessHandle.current().pid();
-              }
-            });
+    String host =
+        Optional.ofNullable(System.getenv("POD_NAME"))
+            .orElseGet(
+                () -> {
+                  try {
+                    return InetAddress.getLocalHost().getHostName();
+                  } catch (UnknownHostException e) {
+                    return "peerrelay-operator";
+                  }
+                });
+    return host + "_" + UUID.randomUUID();
   }
 
   /** Starts the informers and, once leader (or at once without election), the reconcilers. */

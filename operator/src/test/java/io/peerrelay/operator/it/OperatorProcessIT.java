@@ -132,6 +132,56 @@ class OperatorProcessIT {
     }
   }
 
+  @Test
+  void aStandbyTakesOverWhenTheLeaderStops(LocalControlPlane cp) {
+    OperatorHarness harness = OperatorHarness.withoutOperator(cp);
+    String system = harness.newNamespace("failover");
+    OperatorSettings settings =
+        new OperatorSettings(
+            Set.of(), OperatorSettings.DEFAULT_RELAY_IMAGE, 0, 0, true, "failover", system);
+    try (KubernetesClient c1 = cp.newClient();
+        KubernetesClient c2 = cp.newClient();
+        RelayOperator first =
+            RelayOperator.create(
+                c1, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        RelayOperator second =
+            RelayOperator.create(
+                c2, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+      first.start();
+      String holder =
+          await()
+              .atMost(RelayAwait.TIMEOUT)
+              .until(
+                  () -> {
+                    Lease l =
+                        harness.client.leases().inNamespace(system).withName("failover").get();
+                    return l == null ? null : l.getSpec().getHolderIdentity();
+                  },
+                  h -> h != null);
+      second.start();
+      String ns = harness.newNamespace("failover-relays");
+      harness.create(ns, relay("before", 1, ExposureType.None));
+      RelayAwait.reason(harness.client, ns, "before", Conditions.REASON_PODS_PENDING);
+
+      first.close();
+      long stopped = System.nanoTime();
+      harness.create(ns, relay("after", 1, ExposureType.None));
+      // The Lease is not released on stop: the standby takes it once it expires (15 s).
+      RelayAwait.status(
+          harness.client,
+          ns,
+          "after",
+          s -> Conditions.REASON_PODS_PENDING.equals(RelayAwait.readyReason(s)),
+          Duration.ofSeconds(45));
+      long waited = Duration.ofNanos(System.nanoTime() - stopped).toSeconds();
+      assertThat(waited)
+          .as("the standby did not reconcile until it held the Lease")
+          .isGreaterThanOrEqualTo(5);
+      Lease lease = harness.client.leases().inNamespace(system).withName("failover").get();
+      assertThat(lease.getSpec().getHolderIdentity()).isNotEqualTo(holder);
+    }
+  }
+
   /** Binds the ClusterRole and the leader-election Role from the operator's RBAC file. */
   private static void grantRbac(KubernetesClient admin, String system, String sa) throws Exception {
     List<HasMetadata> items;

@@ -26,8 +26,18 @@ final class RelayAwait {
   /** Waits until the relay's status satisfies {@code ok} and returns that status. */
   static PeerRelayStatus status(
       KubernetesClient client, String ns, String name, Predicate<PeerRelayStatus> ok) {
+    return status(client, ns, name, ok, TIMEOUT);
+  }
+
+  /** As {@link #status(KubernetesClient, String, String, Predicate)} with its own time limit. */
+  static PeerRelayStatus status(
+      KubernetesClient client,
+      String ns,
+      String name,
+      Predicate<PeerRelayStatus> ok,
+      Duration timeout) {
     return await()
-        .atMost(TIMEOUT)
+        .atMost(timeout)
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
