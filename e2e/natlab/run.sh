@@ -113,8 +113,12 @@ httpPort: 9090
 keyFile: $work/relay.key
 advertisedEndpoints: ["198.51.100.10:40000"]
 allowedClientKeys: ["$(pub "$work/a.pub")", "$(pub "$work/b.pub")"]
+shutdown:
+  drain: 1s
 YAML
-inns relay java -jar "$jar" serve --config "$work/relay.yaml" > "$work/serve.log" 2>&1 &
+# ip netns exec replaces itself with java, so $! is the relay process and cleanup can stop it
+# (through the shell function, $! would be a subshell and java would outlive the script).
+ip netns exec "$(ns relay)" java -jar "$jar" serve --config "$work/relay.yaml" > "$work/serve.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do
   inns relay python3 -c 'import urllib.request,sys; sys.exit(0 if urllib.request.urlopen("http://127.0.0.1:9090/readyz",timeout=1).status==200 else 1)' 2>/dev/null && break
@@ -127,11 +131,12 @@ ping_args() { # ping_args OWN PEER
     --key-file "$work/$1.key" --peer "$(pub "$work/$2.pub")" --count 5 --timeout 20s
 }
 # shellcheck disable=SC2046
-inns a java -jar "$jar" ping $(ping_args a b) > "$work/ping-a.log" 2>&1 &
+ip netns exec "$(ns a)" java -jar "$jar" ping $(ping_args a b) > "$work/ping-a.log" 2>&1 &
 pa=$!
 # shellcheck disable=SC2046
-inns b java -jar "$jar" ping $(ping_args b a) > "$work/ping-b.log" 2>&1 &
+ip netns exec "$(ns b)" java -jar "$jar" ping $(ping_args b a) > "$work/ping-b.log" 2>&1 &
 pb=$!
+pids+=("$pa" "$pb")
 ok=0
 wait "$pa" || ok=1
 wait "$pb" || ok=1
