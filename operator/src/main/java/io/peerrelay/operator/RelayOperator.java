@@ -78,7 +78,7 @@ public final class RelayOperator implements AutoCloseable {
             });
     operator.register(
         new PeerRelayReconciler(
-            settings.defaultRelayImage(), new Endpoints(resolver), Clock.systemUTC()),
+            settings.defaultRelayImage(), new Endpoints(resolver), Clock.systemUTC(), registry),
         c -> watch(c, settings.watchNamespaces()));
     operator.register(
         new RelayGrantReconciler(Clock.systemUTC()), c -> watch(c, settings.watchNamespaces()));

@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.peerrelay.operator.api.Condition;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.PeerRelay;
@@ -99,16 +100,20 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
   private final String defaultImage;
   private final Endpoints endpoints;
   private final RelayStatusAggregator aggregator;
+  private final MeterRegistry registry;
 
   /**
    * @param defaultImage relay image for PeerRelays without {@code spec.image}
    * @param endpoints endpoint computation (with its DNS seam)
    * @param clock time for condition transitions
+   * @param registry where the relay gauges go
    */
-  public PeerRelayReconciler(String defaultImage, Endpoints endpoints, Clock clock) {
+  public PeerRelayReconciler(
+      String defaultImage, Endpoints endpoints, Clock clock, MeterRegistry registry) {
     this.defaultImage = defaultImage;
     this.endpoints = endpoints;
     this.aggregator = new RelayStatusAggregator(clock);
+    this.registry = registry;
   }
 
   @Override
@@ -159,6 +164,7 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
                             .collect(Collectors.toSet()))
                 .build(),
             context);
+    RelayGauges.register(registry, context.getPrimaryCache());
     return List.of(pods, grants, grantSecrets);
   }
 

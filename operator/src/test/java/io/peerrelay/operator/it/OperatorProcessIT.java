@@ -129,10 +129,16 @@ class OperatorProcessIT {
       HttpResponse<String> metrics = get(http, probes.metricsPort(), "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body()).contains("operator_sdk_reconciliations");
+      // "office" waits for pods, "blocked" is refused by Pod Security (other tests add more).
+      assertThat(metrics.body())
+          .contains("peerrelay_relays{reason=\"PodsPending\"} ")
+          .doesNotContain("peerrelay_relays{reason=\"PodsPending\"} 0.0")
+          .doesNotContain("peerrelay_relays{reason=\"PodSecurityBlocked\"} 0.0");
     }
   }
 
   @Test
+  @SuppressWarnings("try") // the leader is closed early on purpose; the resource block is a net
   void aStandbyTakesOverWhenTheLeaderStops(LocalControlPlane cp) {
     OperatorHarness harness = OperatorHarness.withoutOperator(cp);
     String system = harness.newNamespace("failover");
