@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(PeerRelay.GROUP)
 @Version(PeerRelay.VERSION)
 @ShortNames("pr")
-@Categories("peerrelay")
+@Categories("relays")
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",

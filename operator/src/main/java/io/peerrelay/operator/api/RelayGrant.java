@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /** Which client disco keys may allocate sessions on which PeerRelays of the namespace. */
 @Group(PeerRelay.GROUP)
 @Version(PeerRelay.VERSION)
-@Categories("peerrelay")
+@Categories("relays")
 @AdditionalPrinterColumn(
     name = "Relays",
     jsonPath = ".status.matchedRelays",
