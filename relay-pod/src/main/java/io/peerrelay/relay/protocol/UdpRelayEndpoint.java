@@ -52,10 +52,10 @@ public record UdpRelayEndpoint(
     serverDisco.writeTo(out, off);
     client0.writeTo(out, off + 32);
     client1.writeTo(out, off + 64);
-    GoDuration.putLong(out, off + 96, lamportId);
+    WireDuration.putLong(out, off + 96, lamportId);
     DiscoMessage.putBe32(out, off + 104, vni);
-    GoDuration.write(bindLifetime, out, off + 108);
-    GoDuration.write(steadyStateLifetime, out, off + 116);
+    WireDuration.write(bindLifetime, out, off + 108);
+    WireDuration.write(steadyStateLifetime, out, off + 116);
     for (int i = 0; i < addrPorts.size(); i++) {
       AddrPort.write(addrPorts.get(i), out, off + FIXED_LENGTH + AddrPort.LENGTH * i);
     }
@@ -74,10 +74,10 @@ public record UdpRelayEndpoint(
         DiscoPublicKey.fromRaw(b, off),
         DiscoPublicKey.fromRaw(b, off + 32),
         DiscoPublicKey.fromRaw(b, off + 64),
-        GoDuration.getLong(b, off + 96),
+        WireDuration.getLong(b, off + 96),
         DiscoMessage.be32(b, off + 104),
-        GoDuration.read(b, off + 108),
-        GoDuration.read(b, off + 116),
+        WireDuration.read(b, off + 108),
+        WireDuration.read(b, off + 116),
         addrs);
   }
 }

@@ -203,10 +203,10 @@ class DiscoMessageTest {
   @Test
   void goDurationsAreBigEndianNanoseconds() {
     byte[] out = new byte[8];
-    GoDuration.write(Duration.ofSeconds(30), out, 0);
+    WireDuration.write(Duration.ofSeconds(30), out, 0);
     assertThat(HEX.formatHex(out)).isEqualTo("00000006fc23ac00");
-    GoDuration.write(Duration.ofMinutes(5), out, 0);
+    WireDuration.write(Duration.ofMinutes(5), out, 0);
     assertThat(HEX.formatHex(out)).isEqualTo("00000045d964b800");
-    assertThat(GoDuration.read(out, 0)).isEqualTo(Duration.ofMinutes(5));
+    assertThat(WireDuration.read(out, 0)).isEqualTo(Duration.ofMinutes(5));
   }
 }

@@ -3,8 +3,8 @@ package io.peerrelay.relay.protocol;
 import java.time.Duration;
 
 /** Go's {@code time.Duration} on the wire: signed nanoseconds as a big-endian 64-bit integer. */
-public final class GoDuration {
-  private GoDuration() {}
+public final class WireDuration {
+  private WireDuration() {}
 
   /** Writes {@code d} in nanoseconds at {@code off}. */
   public static void write(Duration d, byte[] out, int off) {
