@@ -9,7 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The named byte strings of {@code shared/testdata/relay-vectors/vectors.txt}. */
+/**
+ * The named byte strings of the relay test vectors ({@code shared/testdata/relay-vectors/}).
+ *
+ * <p>The tests read the repository's copy in {@code src/test/resources/relay-vectors/}, so a clone
+ * on its own passes; {@code RelayVectorsCopyTest} keeps that copy identical to the design folder's
+ * file whenever the design folder sits beside the clone.
+ */
 public final class RelayVectors {
   private static final Path RELATIVE =
       Path.of("shared", "testdata", "relay-vectors", "vectors.txt");
@@ -36,18 +42,32 @@ public final class RelayVectors {
   }
 
   private static Path locate() {
-    // The tests run from the module folder; shared/ sits beside the repository clone.
+    java.net.URL url = RelayVectors.class.getResource("/relay-vectors/vectors.txt");
+    if (url == null) {
+      throw new IllegalStateException(
+          "relay test vectors not found on the test classpath (relay-vectors/vectors.txt)");
+    }
+    try {
+      return Path.of(url.toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The design folder's original, when {@code shared/} sits above the working directory. */
+  static java.util.Optional<Path> designCopy() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path candidate = dir.resolve(RELATIVE);
       if (Files.isRegularFile(candidate)) {
-        return candidate;
+        return java.util.Optional.of(candidate);
       }
     }
-    throw new IllegalStateException(
-        "relay test vectors not found: no folder above "
-            + Path.of("").toAbsolutePath()
-            + " contains "
-            + RELATIVE);
+    return java.util.Optional.empty();
+  }
+
+  /** The repository copy the tests read. */
+  static Path repositoryCopy() {
+    return locate();
   }
 
   private static Map<String, byte[]> load(Path file) {
