@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 final class SpecProblems {
 
   private static final Pattern DURATION = Pattern.compile(PeerRelaySpec.DURATION_PATTERN);
+  private static final Pattern RELAY_NAME = Pattern.compile(Names.RELAY_NAME_PATTERN);
   private static final Pattern ADDRESS = Pattern.compile(StaticEndpoint.ADDRESS_PATTERN);
 
   private SpecProblems() {}
@@ -26,6 +27,11 @@ final class SpecProblems {
   /** The first problem found, naming the field, or null when the spec is usable. */
   static String first(PeerRelay relay) {
     String name = relay.getMetadata().getName();
+    if (!RELAY_NAME.matcher(name).matches()) {
+      return "metadata.name: must be a DNS label starting with a letter (its Services are named"
+          + " <name>-<i>), got "
+          + name;
+    }
     if (name.length() > Names.MAX_RELAY_NAME) {
       return "metadata.name: at most "
           + Names.MAX_RELAY_NAME

@@ -75,6 +75,8 @@ class SpecProblemsTest {
             "spec.lifetimes.bind"),
         Arguments.of("bad drain", set(r -> r.getSpec().setDrain("soon")), "spec.drain"),
         Arguments.of(
+            "dotted name", set(r -> r.getMetadata().setName("office.east")), "metadata.name"),
+        Arguments.of(
             "name too long", set(r -> r.getMetadata().setName("r".repeat(50))), "metadata.name"));
   }
 
