@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.peerrelay.operator.api.Conditions;
@@ -109,9 +108,15 @@ class PeerRelayExposureIT {
             .get()
             .getMetadata()
             .getResourceVersion();
-    Service svc = client.services().inNamespace(ns).withName("lb-0").get();
-    svc.getMetadata().getLabels().put("touched", "yes");
-    client.services().inNamespace(ns).resource(svc).update();
+    client
+        .services()
+        .inNamespace(ns)
+        .withName("lb-0")
+        .edit(
+            svc -> {
+              svc.getMetadata().getLabels().put("touched", "yes");
+              return svc;
+            });
     writeLoadBalancer(ns, "lb-0", "203.0.113.10", null);
     await()
         .pollDelay(java.time.Duration.ofSeconds(3))
@@ -173,9 +178,14 @@ class PeerRelayExposureIT {
     assertThat(config(ns, "na-0")).contains("198.51.100.7:40000");
 
     // The node's address changes (a new public IP): the Node informer brings it in.
-    var n = client.nodes().withName(node).get();
-    n.getStatus().getAddresses().get(0).setAddress("198.51.100.8");
-    client.nodes().resource(n).updateStatus();
+    client
+        .nodes()
+        .withName(node)
+        .editStatus(
+            n -> {
+              n.getStatus().getAddresses().get(0).setAddress("198.51.100.8");
+              return n;
+            });
     RelayAwait.status(
         client,
         ns,
@@ -192,9 +202,15 @@ class PeerRelayExposureIT {
     }
     RelayAwait.status(client, ns, "roll", s -> s.getReadyReplicas() == 3);
 
-    PeerRelay r = client.resources(PeerRelay.class).inNamespace(ns).withName("roll").get();
-    r.getSpec().setImage("example.org/relay:2");
-    client.resource(r).update();
+    client
+        .resources(PeerRelay.class)
+        .inNamespace(ns)
+        .withName("roll")
+        .edit(
+            r -> {
+              r.getSpec().setImage("example.org/relay:2");
+              return r;
+            });
 
     for (int turn = 0; turn < 3; turn++) {
       int expected = turn;
@@ -249,15 +265,25 @@ class PeerRelayExposureIT {
 
   /** Writes {@code status.loadBalancer} as a load-balancer controller does. */
   private static void writeLoadBalancer(String ns, String service, String ip, String hostname) {
-    Service svc =
-        await()
-            .atMost(RelayAwait.TIMEOUT)
-            .until(() -> client.services().inNamespace(ns).withName(service).get(), s -> s != null);
-    svc.getStatus()
-        .getLoadBalancer()
-        .setIngress(
-            List.of(new LoadBalancerIngressBuilder().withIp(ip).withHostname(hostname).build()));
-    client.services().inNamespace(ns).resource(svc).updateStatus();
+    await()
+        .atMost(RelayAwait.TIMEOUT)
+        .until(() -> client.services().inNamespace(ns).withName(service).get(), s -> s != null);
+    client
+        .services()
+        .inNamespace(ns)
+        .withName(service)
+        .editStatus(
+            svc -> {
+              svc.getStatus()
+                  .getLoadBalancer()
+                  .setIngress(
+                      List.of(
+                          new LoadBalancerIngressBuilder()
+                              .withIp(ip)
+                              .withHostname(hostname)
+                              .build()));
+              return svc;
+            });
   }
 
   private static String config(String ns, String name) {

@@ -181,11 +181,18 @@ class PeerRelayLifecycleIT {
     harness.create(ns, relay("edge", 1, ExposureType.LoadBalancer));
     awaitReplicas(ns, "edge", 1);
 
-    // Someone else (a plain update by another field manager, as kubectl edit does) turns
+    // Someone else (a patch by another field manager, as kubectl edit sends) turns
     // hostNetwork off.
-    StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName("edge-0").get();
-    sts.getSpec().getTemplate().getSpec().setHostNetwork(false);
-    client.apps().statefulSets().inNamespace(ns).resource(sts).update();
+    client
+        .apps()
+        .statefulSets()
+        .inNamespace(ns)
+        .withName("edge-0")
+        .edit(
+            sts -> {
+              sts.getSpec().getTemplate().getSpec().setHostNetwork(false);
+              return sts;
+            });
     await()
         .atMost(RelayAwait.TIMEOUT)
         .until(
@@ -210,10 +217,17 @@ class PeerRelayLifecycleIT {
             () -> client.services().inNamespace(ns).withName("edge-0").get(),
             s -> s != null && !s.getMetadata().getUid().equals(uid));
 
-    ConfigMap cm = client.configMaps().inNamespace(ns).withName("edge-0").get();
-    String good = cm.getData().get("relay.yaml");
-    cm.getData().put("relay.yaml", "garbage: true\n");
-    client.configMaps().inNamespace(ns).resource(cm).update();
+    String good =
+        client.configMaps().inNamespace(ns).withName("edge-0").get().getData().get("relay.yaml");
+    client
+        .configMaps()
+        .inNamespace(ns)
+        .withName("edge-0")
+        .edit(
+            cm -> {
+              cm.getData().put("relay.yaml", "garbage: true\n");
+              return cm;
+            });
     await()
         .atMost(RelayAwait.TIMEOUT)
         .until(
@@ -238,9 +252,16 @@ class PeerRelayLifecycleIT {
     harness.stopOperator();
     harness.startOperator();
     // A spec change makes the new operator reconcile (and prove it did via observedGeneration).
-    PeerRelay r = client.resources(PeerRelay.class).inNamespace(ns).withName("steady").get();
-    r.getSpec().setDrain("20s");
-    PeerRelay updated = client.resource(r).update();
+    PeerRelay updated =
+        client
+            .resources(PeerRelay.class)
+            .inNamespace(ns)
+            .withName("steady")
+            .edit(
+                r -> {
+                  r.getSpec().setDrain("20s");
+                  return r;
+                });
     PeerRelayStatus s =
         RelayAwait.status(
             client,

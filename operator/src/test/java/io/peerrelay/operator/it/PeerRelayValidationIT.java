@@ -98,9 +98,17 @@ class PeerRelayValidationIT {
   @Test
   void exposureTypeCannotChange() {
     harness.create(ns, relay("fixed", 0, ExposureType.AWSNLB));
-    PeerRelay r = client.resources(PeerRelay.class).inNamespace(ns).withName("fixed").get();
-    r.getSpec().getExposure().setType(ExposureType.LoadBalancer);
-    assertThatThrownBy(() -> client.resource(r).update())
+    assertThatThrownBy(
+            () ->
+                client
+                    .resources(PeerRelay.class)
+                    .inNamespace(ns)
+                    .withName("fixed")
+                    .edit(
+                        r -> {
+                          r.getSpec().getExposure().setType(ExposureType.LoadBalancer);
+                          return r;
+                        }))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("spec.exposure.type")
         .hasMessageContaining("immutable");

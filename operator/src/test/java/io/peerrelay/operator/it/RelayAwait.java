@@ -76,7 +76,7 @@ final class RelayAwait {
    * on the test control plane, so pods otherwise stay Pending forever.
    */
   static void markReady(KubernetesClient client, String ns, String podName) {
-    Pod pod = pod(client, ns, podName);
+    pod(client, ns, podName);
     String now = Instant.now().toString();
     List<PodCondition> conditions = new ArrayList<>();
     conditions.add(
@@ -91,8 +91,15 @@ final class RelayAwait {
             .withStatus("True")
             .withLastTransitionTime(now)
             .build());
-    pod.getStatus().setConditions(conditions);
-    pod.getStatus().setPhase("Running");
-    client.pods().inNamespace(ns).resource(pod).updateStatus();
+    client
+        .pods()
+        .inNamespace(ns)
+        .withName(podName)
+        .editStatus(
+            pod -> {
+              pod.getStatus().setConditions(conditions);
+              pod.getStatus().setPhase("Running");
+              return pod;
+            });
   }
 }

@@ -17,6 +17,7 @@ import io.peerrelay.operator.api.RelayGrant;
 import io.peerrelay.operator.api.RelayGrantStatus;
 import io.peerrelay.testsupport.ControlPlaneExtension;
 import io.peerrelay.testsupport.LocalControlPlane;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -128,19 +129,34 @@ class RelayGrantIT {
     }
 
     // Editing the grant Secret reaches the configs (the Secret informer maps it to the relay).
-    var secret = client.secrets().inNamespace(ns).withName("fleet").get();
-    secret.setData(null);
-    secret.setStringData(Map.of("keys", clientKey(3)));
-    client.resource(secret).update();
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("fleet")
+        .edit(
+            secret -> {
+              secret.setData(
+                  Map.of(
+                      "keys",
+                      java.util.Base64.getEncoder()
+                          .encodeToString(clientKey(3).getBytes(StandardCharsets.US_ASCII))));
+              return secret;
+            });
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
             () -> config(ns, "east-0"), c -> c.contains(clientKey(3)) && !c.contains(clientKey(2)));
 
     // Re-pointing grant "a" at another pool revokes its key here (the old selector matched).
-    RelayGrant a = client.resources(RelayGrant.class).inNamespace(ns).withName("a").get();
-    a.getSpec().getDst().getSelector().setMatchLabels(Map.of("pool", "west"));
-    client.resource(a).update();
+    client
+        .resources(RelayGrant.class)
+        .inNamespace(ns)
+        .withName("a")
+        .edit(
+            a -> {
+              a.getSpec().getDst().getSelector().setMatchLabels(Map.of("pool", "west"));
+              return a;
+            });
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
@@ -169,9 +185,15 @@ class RelayGrantIT {
 
     // A label change does not bump the PeerRelay's generation; the grant reconciler sees it,
     // rewrites matchedRelays, and that grant update reconciles the relay.
-    var r = client.resources(PeerRelay.class).inNamespace(ns).withName("east").get();
-    r.getMetadata().getLabels().put("pool", "west");
-    client.resource(r).update();
+    client
+        .resources(PeerRelay.class)
+        .inNamespace(ns)
+        .withName("east")
+        .edit(
+            r -> {
+              r.getMetadata().getLabels().put("pool", "west");
+              return r;
+            });
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> config(ns, "east-0"), c -> !c.contains(clientKey(6)));
