@@ -108,15 +108,17 @@ class PeerRelayExposureIT {
             .get()
             .getMetadata()
             .getResourceVersion();
-    client
-        .services()
-        .inNamespace(ns)
-        .withName("lb-0")
-        .edit(
-            svc -> {
-              svc.getMetadata().getLabels().put("touched", "yes");
-              return svc;
-            });
+    RelayAwait.retryOnConflict(
+        () ->
+            client
+                .services()
+                .inNamespace(ns)
+                .withName("lb-0")
+                .edit(
+                    svc -> {
+                      svc.getMetadata().getLabels().put("touched", "yes");
+                      return svc;
+                    }));
     writeLoadBalancer(ns, "lb-0", "203.0.113.10", null);
     await()
         .pollDelay(java.time.Duration.ofSeconds(3))
@@ -178,14 +180,16 @@ class PeerRelayExposureIT {
     assertThat(config(ns, "na-0")).contains("198.51.100.7:40000");
 
     // The node's address changes (a new public IP): the Node informer brings it in.
-    client
-        .nodes()
-        .withName(node)
-        .editStatus(
-            n -> {
-              n.getStatus().getAddresses().get(0).setAddress("198.51.100.8");
-              return n;
-            });
+    RelayAwait.retryOnConflict(
+        () ->
+            client
+                .nodes()
+                .withName(node)
+                .editStatus(
+                    n -> {
+                      n.getStatus().getAddresses().get(0).setAddress("198.51.100.8");
+                      return n;
+                    }));
     RelayAwait.status(
         client,
         ns,
@@ -202,15 +206,17 @@ class PeerRelayExposureIT {
     }
     RelayAwait.status(client, ns, "roll", s -> s.getReadyReplicas() == 3);
 
-    client
-        .resources(PeerRelay.class)
-        .inNamespace(ns)
-        .withName("roll")
-        .edit(
-            r -> {
-              r.getSpec().setImage("example.org/relay:2");
-              return r;
-            });
+    RelayAwait.retryOnConflict(
+        () ->
+            client
+                .resources(PeerRelay.class)
+                .inNamespace(ns)
+                .withName("roll")
+                .edit(
+                    r -> {
+                      r.getSpec().setImage("example.org/relay:2");
+                      return r;
+                    }));
 
     for (int turn = 0; turn < 3; turn++) {
       int expected = turn;
@@ -268,22 +274,24 @@ class PeerRelayExposureIT {
     await()
         .atMost(RelayAwait.TIMEOUT)
         .until(() -> client.services().inNamespace(ns).withName(service).get(), s -> s != null);
-    client
-        .services()
-        .inNamespace(ns)
-        .withName(service)
-        .editStatus(
-            svc -> {
-              svc.getStatus()
-                  .getLoadBalancer()
-                  .setIngress(
-                      List.of(
-                          new LoadBalancerIngressBuilder()
-                              .withIp(ip)
-                              .withHostname(hostname)
-                              .build()));
-              return svc;
-            });
+    RelayAwait.retryOnConflict(
+        () ->
+            client
+                .services()
+                .inNamespace(ns)
+                .withName(service)
+                .editStatus(
+                    svc -> {
+                      svc.getStatus()
+                          .getLoadBalancer()
+                          .setIngress(
+                              List.of(
+                                  new LoadBalancerIngressBuilder()
+                                      .withIp(ip)
+                                      .withHostname(hostname)
+                                      .build()));
+                      return svc;
+                    }));
   }
 
   private static String config(String ns, String name) {

@@ -183,16 +183,18 @@ class PeerRelayLifecycleIT {
 
     // Someone else (a patch by another field manager, as kubectl edit sends) turns
     // hostNetwork off.
-    client
-        .apps()
-        .statefulSets()
-        .inNamespace(ns)
-        .withName("edge-0")
-        .edit(
-            sts -> {
-              sts.getSpec().getTemplate().getSpec().setHostNetwork(false);
-              return sts;
-            });
+    RelayAwait.retryOnConflict(
+        () ->
+            client
+                .apps()
+                .statefulSets()
+                .inNamespace(ns)
+                .withName("edge-0")
+                .edit(
+                    sts -> {
+                      sts.getSpec().getTemplate().getSpec().setHostNetwork(false);
+                      return sts;
+                    }));
     await()
         .atMost(RelayAwait.TIMEOUT)
         .until(
@@ -219,15 +221,17 @@ class PeerRelayLifecycleIT {
 
     String good =
         client.configMaps().inNamespace(ns).withName("edge-0").get().getData().get("relay.yaml");
-    client
-        .configMaps()
-        .inNamespace(ns)
-        .withName("edge-0")
-        .edit(
-            cm -> {
-              cm.getData().put("relay.yaml", "garbage: true\n");
-              return cm;
-            });
+    RelayAwait.retryOnConflict(
+        () ->
+            client
+                .configMaps()
+                .inNamespace(ns)
+                .withName("edge-0")
+                .edit(
+                    cm -> {
+                      cm.getData().put("relay.yaml", "garbage: true\n");
+                      return cm;
+                    }));
     await()
         .atMost(RelayAwait.TIMEOUT)
         .until(
@@ -253,15 +257,17 @@ class PeerRelayLifecycleIT {
     harness.startOperator();
     // A spec change makes the new operator reconcile (and prove it did via observedGeneration).
     PeerRelay updated =
-        client
-            .resources(PeerRelay.class)
-            .inNamespace(ns)
-            .withName("steady")
-            .edit(
-                r -> {
-                  r.getSpec().setDrain("20s");
-                  return r;
-                });
+        RelayAwait.retryOnConflict(
+            () ->
+                client
+                    .resources(PeerRelay.class)
+                    .inNamespace(ns)
+                    .withName("steady")
+                    .edit(
+                        r -> {
+                          r.getSpec().setDrain("20s");
+                          return r;
+                        }));
     PeerRelayStatus s =
         RelayAwait.status(
             client,

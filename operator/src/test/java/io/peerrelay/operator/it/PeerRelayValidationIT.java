@@ -100,15 +100,17 @@ class PeerRelayValidationIT {
     harness.create(ns, relay("fixed", 0, ExposureType.AWSNLB));
     assertThatThrownBy(
             () ->
-                client
-                    .resources(PeerRelay.class)
-                    .inNamespace(ns)
-                    .withName("fixed")
-                    .edit(
-                        r -> {
-                          r.getSpec().getExposure().setType(ExposureType.LoadBalancer);
-                          return r;
-                        }))
+                RelayAwait.retryOnConflict(
+                    () ->
+                        client
+                            .resources(PeerRelay.class)
+                            .inNamespace(ns)
+                            .withName("fixed")
+                            .edit(
+                                r -> {
+                                  r.getSpec().getExposure().setType(ExposureType.LoadBalancer);
+                                  return r;
+                                })))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("spec.exposure.type")
         .hasMessageContaining("immutable");

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.peerrelay.operator.api.Condition;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.PeerRelay;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** Waiting for PeerRelay status, and playing the kubelet for pod readiness. */
 final class RelayAwait {
@@ -64,6 +66,23 @@ final class RelayAwait {
         .orElse(null);
   }
 
+  /**
+   * Runs a read-modify-write until it is not refused for a stale resourceVersion: the operator and
+   * the controllers write the same objects concurrently, and fabric8's edit locks on the version it
+   * read.
+   */
+  static <T> T retryOnConflict(Supplier<T> write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return write.get();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** Waits for the StatefulSet controller to create {@code pod} and returns it. */
   static Pod pod(KubernetesClient client, String ns, String pod) {
     return await()
@@ -91,15 +110,17 @@ final class RelayAwait {
             .withStatus("True")
             .withLastTransitionTime(now)
             .build());
-    client
-        .pods()
-        .inNamespace(ns)
-        .withName(podName)
-        .editStatus(
-            pod -> {
-              pod.getStatus().setConditions(conditions);
-              pod.getStatus().setPhase("Running");
-              return pod;
-            });
+    RelayAwait.retryOnConflict(
+        () ->
+            client
+                .pods()
+                .inNamespace(ns)
+                .withName(podName)
+                .editStatus(
+                    pod -> {
+                      pod.getStatus().setConditions(conditions);
+                      pod.getStatus().setPhase("Running");
+                      return pod;
+                    }));
   }
 }

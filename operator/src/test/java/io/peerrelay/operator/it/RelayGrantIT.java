@@ -129,34 +129,39 @@ class RelayGrantIT {
     }
 
     // Editing the grant Secret reaches the configs (the Secret informer maps it to the relay).
-    client
-        .secrets()
-        .inNamespace(ns)
-        .withName("fleet")
-        .edit(
-            secret -> {
-              secret.setData(
-                  Map.of(
-                      "keys",
-                      java.util.Base64.getEncoder()
-                          .encodeToString(clientKey(3).getBytes(StandardCharsets.US_ASCII))));
-              return secret;
-            });
+    RelayAwait.retryOnConflict(
+        () ->
+            client
+                .secrets()
+                .inNamespace(ns)
+                .withName("fleet")
+                .edit(
+                    secret -> {
+                      secret.setData(
+                          Map.of(
+                              "keys",
+                              java.util.Base64.getEncoder()
+                                  .encodeToString(
+                                      clientKey(3).getBytes(StandardCharsets.US_ASCII))));
+                      return secret;
+                    }));
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
             () -> config(ns, "east-0"), c -> c.contains(clientKey(3)) && !c.contains(clientKey(2)));
 
     // Re-pointing grant "a" at another pool revokes its key here (the old selector matched).
-    client
-        .resources(RelayGrant.class)
-        .inNamespace(ns)
-        .withName("a")
-        .edit(
-            a -> {
-              a.getSpec().getDst().getSelector().setMatchLabels(Map.of("pool", "west"));
-              return a;
-            });
+    RelayAwait.retryOnConflict(
+        () ->
+            client
+                .resources(RelayGrant.class)
+                .inNamespace(ns)
+                .withName("a")
+                .edit(
+                    a -> {
+                      a.getSpec().getDst().getSelector().setMatchLabels(Map.of("pool", "west"));
+                      return a;
+                    }));
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
@@ -185,15 +190,17 @@ class RelayGrantIT {
 
     // A label change does not bump the PeerRelay's generation; the grant reconciler sees it,
     // rewrites matchedRelays, and that grant update reconciles the relay.
-    client
-        .resources(PeerRelay.class)
-        .inNamespace(ns)
-        .withName("east")
-        .edit(
-            r -> {
-              r.getMetadata().getLabels().put("pool", "west");
-              return r;
-            });
+    RelayAwait.retryOnConflict(
+        () ->
+            client
+                .resources(PeerRelay.class)
+                .inNamespace(ns)
+                .withName("east")
+                .edit(
+                    r -> {
+                      r.getMetadata().getLabels().put("pool", "west");
+                      return r;
+                    }));
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> config(ns, "east-0"), c -> !c.contains(clientKey(6)));
