@@ -42,6 +42,13 @@ public final class Conditions {
   /** Ready reason: a template change is rolling through the replicas. */
   public static final String REASON_PROGRESSING = "Progressing";
 
+  /**
+   * Ready reason: the API server could not be reached or answered with a passing error (conflict,
+   * throttling, server error); the operator retries with backoff. Used only when the previous
+   * status was not already a healthy one, so a blip never flips a working relay.
+   */
+  public static final String REASON_API_ERROR = "ApiError";
+
   /** Access reason: at least one client key is granted. */
   public static final String REASON_GRANTED = "Granted";
 

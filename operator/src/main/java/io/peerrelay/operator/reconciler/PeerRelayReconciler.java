@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -91,6 +92,15 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
   static final String GRANTS = "relay-grants";
   static final String GRANT_SECRETS = "relay-grant-secrets";
   static final String NODES = "relay-nodes";
+
+  /** What each dependent writes, for messages when the server's answer names no kind. */
+  private static final Map<String, String> CHILD_KINDS =
+      Map.of(
+          KEYS, "Secret",
+          CONFIGS, "ConfigMap",
+          SERVICES, "Service",
+          STATEFULSETS, "StatefulSet",
+          PDB, "PodDisruptionBudget");
 
   /** How often a not-Ready relay is looked at again (LB provisioning, DNS, pods starting). */
   static final Duration NOT_READY_REQUEUE = Duration.ofSeconds(30);
@@ -191,20 +201,38 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
       after = RelayCaches.read(relay, context);
       facts = facts(relay, after, addresses, rollout, problem, context);
     } catch (RuntimeException e) {
-      // Never a stack trace in status: the message, and the full trace in the log.
+      if (ApiFailure.isTransient(e)) {
+        // JOSDK retries with backoff; updateErrorStatus keeps a healthy status as it is.
+        throw e;
+      }
+      // Never a stack trace in status: a short message, and the full trace in the log.
       LOG.warn(
           "reconcile-failed relay={}/{} error=\"{}\"",
           relay.getMetadata().getNamespace(),
           relay.getMetadata().getName(),
           e.toString(),
           e);
-      facts =
-          RelayFacts.invalid(
+      PeerRelayStatus failed =
+          aggregator.failed(
+              previous,
               relay.getMetadata().getGeneration(),
               Names.relaySelectorString(relay),
-              "reconcile failed: " + e.getMessage());
+              Conditions.FALSE,
+              Conditions.REASON_CONFIG_INVALID,
+              "reconcile failed: " + ApiFailure.describe(null, e));
+      return finish(relay, context, previous, failed, before, after);
     }
-    PeerRelayStatus next = aggregator.aggregate(previous, facts);
+    return finish(relay, context, previous, aggregator.aggregate(previous, facts), before, after);
+  }
+
+  /** Announces transitions, patches status when it changed, and requeues while not Ready. */
+  private UpdateControl<PeerRelay> finish(
+      PeerRelay relay,
+      Context<PeerRelay> context,
+      PeerRelayStatus previous,
+      PeerRelayStatus next,
+      Observed before,
+      Observed after) {
     new RelayTransitions(new RelayEvents(context.getClient()))
         .announce(relay, previous, next, before, after);
     UpdateControl<PeerRelay> control =
@@ -212,6 +240,34 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
             ? UpdateControl.noUpdate()
             : UpdateControl.patchStatus(statusPatch(relay, next));
     return isReady(next) ? control : control.rescheduleAfter(NOT_READY_REQUEUE);
+  }
+
+  /**
+   * A passing API error escaped the reconcile (see {@link ApiFailure#isTransient}): JOSDK retries
+   * with backoff; status stays as it was while it was healthy, and keeps its replica entries
+   * otherwise. Once the retries are spent, the relay is looked at again like any not-Ready relay.
+   */
+  @Override
+  public ErrorStatusUpdateControl<PeerRelay> updateErrorStatus(
+      PeerRelay relay, Context<PeerRelay> context, Exception e) {
+    LOG.warn(
+        "reconcile-retry relay={}/{} error=\"{}\"",
+        relay.getMetadata().getNamespace(),
+        relay.getMetadata().getName(),
+        ApiFailure.describe(null, e));
+    PeerRelayStatus previous = relay.getStatus();
+    PeerRelayStatus next =
+        aggregator.afterTransientError(
+            previous,
+            relay.getMetadata().getGeneration(),
+            Names.relaySelectorString(relay),
+            "API request failed, retrying: " + ApiFailure.describe(null, e));
+    ErrorStatusUpdateControl<PeerRelay> control =
+        Objects.equals(next, previous)
+            ? ErrorStatusUpdateControl.noStatusUpdate()
+            : ErrorStatusUpdateControl.patchStatus(statusPatch(relay, next));
+    boolean retriesLeft = context.getRetryInfo().map(r -> !r.isLastAttempt()).orElse(false);
+    return retriesLeft ? control : control.rescheduleAfter(NOT_READY_REQUEUE);
   }
 
   private Map<Integer, List<String>> endpointsOf(PeerRelay relay, Observed o) {
@@ -256,17 +312,28 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     return Rollout.decide(n, stale, ready);
   }
 
-  /** Runs the dependents; an error is returned as a problem naming what failed. */
+  /**
+   * Runs the dependents. A child the API server refused (the spec's fault) is returned as a problem
+   * naming the child and the server's causes; a passing error is thrown for JOSDK to retry with
+   * backoff.
+   */
   @SuppressWarnings("rawtypes") // JOSDK's WorkflowResult exposes a raw DependentResource map
   private static String applyProblem(Context<PeerRelay> context) {
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     if (!result.erroredDependentsExist()) {
       return null;
     }
-    return result.getErroredDependents().entrySet().stream()
-        .map(e -> e.getKey().name() + ": " + rootMessage(e.getValue()))
+    List<String> refused = new ArrayList<>();
+    for (var e : result.getErroredDependents().entrySet()) {
+      Exception error = e.getValue();
+      if (ApiFailure.isTransient(error)) {
+        throw error instanceof RuntimeException r ? r : new IllegalStateException(error);
+      }
+      refused.add(ApiFailure.describe(CHILD_KINDS.get(e.getKey().name()), error));
+    }
+    return refused.stream()
         .sorted()
-        .collect(Collectors.joining("; ", "applying children failed: ", ""));
+        .collect(Collectors.joining("; ", "refused by the API server: ", ""));
   }
 
   private RelayFacts facts(
@@ -393,13 +460,5 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
   private static Set<ResourceID> relayOf(Map<String, String> labels, String namespace) {
     String relay = labels == null ? null : labels.get(Names.LABEL_RELAY);
     return relay == null ? Set.of() : Set.of(new ResourceID(relay, namespace));
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    return c.getMessage() == null ? c.toString() : c.getMessage();
   }
 }

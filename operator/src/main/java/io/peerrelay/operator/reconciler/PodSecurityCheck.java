@@ -45,16 +45,21 @@ final class PodSecurityCheck {
       }
       // Anything else (the pod exists already, a quota, no permission): not an answer about Pod
       // Security, so fall back to the label.
-      return labelProblem(namespace);
+      Namespace ns = client.namespaces().withName(namespace).get();
+      return labelProblem(
+          namespace,
+          ns == null || ns.getMetadata().getLabels() == null
+              ? Map.of()
+              : ns.getMetadata().getLabels());
     }
   }
 
-  private String labelProblem(String namespace) {
-    Namespace ns = client.namespaces().withName(namespace).get();
-    Map<String, String> labels =
-        ns == null || ns.getMetadata().getLabels() == null
-            ? Map.of()
-            : ns.getMetadata().getLabels();
+  /**
+   * The answer from the namespace's labels alone: only an enforce level that forbids host
+   * namespaces blocks; no label means the cluster default, which the dry run (not this fallback)
+   * knows, so it counts as allowed.
+   */
+  static String labelProblem(String namespace, Map<String, String> labels) {
     String level = labels.get(ENFORCE_LABEL);
     if (level == null || !FORBIDDING.contains(level)) {
       return null;

@@ -134,6 +134,71 @@ public final class RelayStatusAggregator {
     return s;
   }
 
+  /**
+   * The status after a reconcile that failed before it could observe the children: the previous
+   * replica entries and endpoints stay (they were true a moment ago, and an empty list would read
+   * as "no relay"), and the Ready condition becomes {@code status}/{@code reason}/{@code message}.
+   */
+  public PeerRelayStatus failed(
+      PeerRelayStatus previous,
+      long generation,
+      String selector,
+      String status,
+      String reason,
+      String message) {
+    PeerRelayStatus s = new PeerRelayStatus();
+    s.setObservedGeneration(generation);
+    s.setSelector(selector);
+    List<Condition> before = List.of();
+    if (previous != null) {
+      s.setReplicaStatuses(copy(previous.getReplicaStatuses()));
+      s.setEndpoints(copy(previous.getEndpoints()));
+      s.setEndpointSummary(previous.getEndpointSummary());
+      s.setReplicas(previous.getReplicas());
+      s.setReadyReplicas(previous.getReadyReplicas());
+      s.setGrantedKeys(previous.getGrantedKeys());
+      before = previous.getConditions() == null ? List.of() : previous.getConditions();
+    }
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(
+        ConditionTransitions.next(
+            before, READY, status, reason, message, generation, clock.instant()));
+    before.stream().filter(c -> !READY.equals(c.getType())).forEach(conditions::add);
+    s.setConditions(conditions);
+    return s;
+  }
+
+  /**
+   * The status after a passing API error (the operator retries): {@code previous} itself while its
+   * Ready reason is anything but a failure, so a blip neither flips a working relay nor churns
+   * status; otherwise Ready Unknown with reason {@code ApiError} and the replica entries kept.
+   */
+  public PeerRelayStatus afterTransientError(
+      PeerRelayStatus previous, long generation, String selector, String message) {
+    Condition ready =
+        previous == null || previous.getConditions() == null
+            ? null
+            : previous.getConditions().stream()
+                .filter(c -> READY.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+    if (ready != null
+        && !Conditions.REASON_CONFIG_INVALID.equals(ready.getReason())
+        && !Conditions.REASON_API_ERROR.equals(ready.getReason())) {
+      return previous;
+    }
+    long observed =
+        previous == null || previous.getObservedGeneration() == null
+            ? generation
+            : previous.getObservedGeneration();
+    return failed(
+        previous, observed, selector, Conditions.UNKNOWN, Conditions.REASON_API_ERROR, message);
+  }
+
+  private static <T> List<T> copy(List<T> list) {
+    return list == null ? new ArrayList<>() : new ArrayList<>(list);
+  }
+
   /** Status, reason and message of the Ready condition; the first matching problem wins. */
   private static Verdict readyVerdict(RelayFacts f, int ready) {
     if (f.configProblem() != null) {

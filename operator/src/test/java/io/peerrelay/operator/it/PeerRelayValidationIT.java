@@ -139,9 +139,13 @@ class PeerRelayValidationIT {
                 .build());
     harness.create(ns, r);
     PeerRelayStatus s = RelayAwait.reason(client, ns, "greedy", Conditions.REASON_CONFIG_INVALID);
+    // Short and to the point: the child, the server's cause, the PeerRelay field to fix; none of
+    // fabric8's request URL and Status dump.
     assertThat(RelayAwait.condition(s, Conditions.READY).getMessage())
-        .contains("relay-statefulsets")
-        .contains("resources.requests");
+        .isEqualTo(
+            "refused by the API server: StatefulSet greedy-0:"
+                + " spec.template.spec.containers[0].resources.requests:"
+                + " must be less than or equal to cpu limit of 1 (fix spec.resources)");
     assertThat(
             client.v1().events().inNamespace(ns).list().getItems().stream()
                 .filter(e -> "greedy".equals(e.getInvolvedObject().getName()))

@@ -145,6 +145,73 @@ class RelayStatusAggregatorTest {
     assertThat(s.getEndpointSummary()).isEqualTo("a:1");
   }
 
+  private static PeerRelayStatus working() {
+    return at(T0)
+        .aggregate(
+            null,
+            facts(
+                2,
+                List.of(
+                    replica(0, true, "203.0.113.1:40000"), replica(1, true, "203.0.113.2:40000"))));
+  }
+
+  @Test
+  void aFailedReconcileKeepsTheLastKnownReplicasAndEndpoints() {
+    PeerRelayStatus before = working();
+    PeerRelayStatus s =
+        at(T1)
+            .failed(
+                before,
+                8,
+                "sel",
+                Conditions.FALSE,
+                Conditions.REASON_CONFIG_INVALID,
+                "reconcile failed: x");
+    assertThat(s.getReplicaStatuses()).isEqualTo(before.getReplicaStatuses()).hasSize(2);
+    assertThat(s.getEndpoints()).isEqualTo(before.getEndpoints()).hasSize(2);
+    assertThat(s.getEndpointSummary()).isEqualTo("203.0.113.1:40000,203.0.113.2:40000");
+    assertThat(s.getReadyReplicas()).isEqualTo(2);
+    assertThat(s.getReplicas()).isEqualTo(2);
+    assertThat(s.getGrantedKeys()).isEqualTo(1);
+    assertThat(s.getObservedGeneration()).isEqualTo(8L);
+    Condition ready = condition(s, Conditions.READY);
+    assertThat(ready.getReason()).isEqualTo(Conditions.REASON_CONFIG_INVALID);
+    assertThat(ready.getMessage()).isEqualTo("reconcile failed: x");
+    assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-24T10:05:00Z");
+    assertThat(condition(s, Conditions.ACCESS)).isEqualTo(condition(before, Conditions.ACCESS));
+    assertThat(condition(s, Conditions.EXPOSURE)).isEqualTo(condition(before, Conditions.EXPOSURE));
+  }
+
+  @Test
+  void aTransientErrorLeavesAHealthyStatusUntouched() {
+    PeerRelayStatus before = working();
+    assertThat(at(T1).afterTransientError(before, 8, "sel", "API request failed: HTTP 503"))
+        .isSameAs(before);
+    PeerRelayStatus pending = at(T0).aggregate(null, facts(1, List.of(replica(0, false))));
+    assertThat(at(T1).afterTransientError(pending, 8, "sel", "HTTP 409")).isSameAs(pending);
+  }
+
+  @Test
+  void aTransientErrorAfterAFailureOrBeforeAnyStatusSaysApiErrorAndKeepsReplicas() {
+    PeerRelayStatus invalid =
+        at(T0)
+            .failed(working(), 7, "sel", Conditions.FALSE, Conditions.REASON_CONFIG_INVALID, "bad");
+    PeerRelayStatus s = at(T1).afterTransientError(invalid, 8, "sel", "HTTP 503");
+    Condition ready = condition(s, Conditions.READY);
+    assertThat(ready.getStatus()).isEqualTo(Conditions.UNKNOWN);
+    assertThat(ready.getReason()).isEqualTo(Conditions.REASON_API_ERROR);
+    assertThat(ready.getMessage()).isEqualTo("HTTP 503");
+    assertThat(s.getObservedGeneration()).as("the new generation is not applied yet").isEqualTo(7L);
+    assertThat(s.getReplicaStatuses()).hasSize(2);
+    assertThat(s.getEndpointSummary()).isEqualTo("203.0.113.1:40000,203.0.113.2:40000");
+
+    PeerRelayStatus fresh = at(T1).afterTransientError(null, 1, "sel", "connection refused");
+    assertThat(condition(fresh, Conditions.READY).getReason())
+        .isEqualTo(Conditions.REASON_API_ERROR);
+    assertThat(fresh.getReplicaStatuses()).isEmpty();
+    assertThat(fresh.getSelector()).isEqualTo("sel");
+  }
+
   private static Condition condition(PeerRelayStatus s, String type) {
     return s.getConditions().stream()
         .filter(c -> type.equals(c.getType()))
