@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Interop with Tailscale's own code (testing.md §3), both directions, on loopback only:
+#   (a) Tailscale's disco/Geneve/key packages (tailscale.com, pinned in go.mod) drive our relay
+#       (`peer-relay serve`): allocation on VNI 0, bind handshake, data and ping/pong both ways;
+#   (b) Tailscale's own udprelay.Server forwards between two `peer-relay ping` processes.
+#
+#   e2e/interop/run.sh [JAR]     JAR default: relay-pod/target/quarkus-app/quarkus-run.jar
+#
+# Builds the Go harness into $PEERRELAY_TOOLS_CACHE (default ~/.cache/peerrelay/tools), keyed by
+# a digest of go.sum and main.go; builds nothing Java. Exit 0 only when both directions pass.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+jar=${1:-$root/relay-pod/target/quarkus-app/quarkus-run.jar}
+cache=${PEERRELAY_TOOLS_CACHE:-$HOME/.cache/peerrelay/tools}
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+log() { printf '[interop] %s\n' "$*" >&2; }
+die() { printf '[interop] FAIL %s\n' "$*" >&2; exit 1; }
+
+[ -f "$jar" ] || die "no relay jar at $jar (build it: mvn -B -pl relay-pod -am package -DskipTests)"
+command -v go >/dev/null 2>&1 || die "no Go toolchain on PATH: the harness builds tailscale.com v1.102.3, which needs Go >= 1.26.6 (official tarball from go.dev/dl)"
+
+# --- the harness binary, cached -----------------------------------------------------------------
+digest=$(cat "$here/go.sum" "$here/go.mod" "$here/main.go" | sha256sum | cut -c1-10)
+bin="$cache/interop-$digest/interop"
+if [ -x "$bin" ]; then
+  log "harness cached at $bin"
+else
+  log "building the harness (tailscale.com $(awk '$1 == "tailscale.com" {print $2} $2 == "tailscale.com" {print $3}' "$here/go.mod")) ..."
+  t=$SECONDS
+  mkdir -p "$(dirname "$bin")"
+  (cd "$here" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin.tmp" .) \
+    || die "building the harness failed (see the go output above); the Go module proxy must be reachable on a cold cache"
+  mv "$bin.tmp" "$bin"
+  log "harness built in $((SECONDS - t)) s"
+fi
+
+# --- processes we start, stopped on any exit --------------------------------------------------
+work=$(mktemp -d "${TMPDIR:-/tmp}/peerrelay-interop.XXXXXX")
+pids=()
+cleanup() {
+  local rc=$?
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ "$rc" != 0 ]; then
+    for f in "$work"/*.log; do [ -f "$f" ] && { echo "----- $f" >&2; tail -n 30 "$f" >&2; }; done
+  fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 200 ms.
+wait_for() {
+  local limit=$1 what=$2
+  shift 2
+  local end=$((SECONDS + limit))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $end ] || die "$what not within $limit s"
+    sleep 0.2
+  done
+}
+http_ok() { "$bin" httpok "http://127.0.0.1:$1$2"; }
+jvm=(-Xmx128m -XX:TieredStopAtLevel=1 -jar "$jar")
+
+# --- (a) Tailscale's client packages -> our relay ------------------------------------------------
+start=$SECONDS
+udp=$("$bin" freeport)
+http=$("$bin" freeport)
+"$java" "${jvm[@]}" keygen --out "$work/relay.key" > "$work/relay.pub"
+server_key=$(cat "$work/relay.pub")
+mapfile -t ka < <("$bin" keygen)
+mapfile -t kb < <("$bin" keygen)
+cat > "$work/relay.yaml" <<EOF
+version: 1
+udpPort: $udp
+httpPort: $http
+keyFile: relay.key
+advertisedEndpoints: [127.0.0.1:$udp]
+allowedClientKeys:
+  - ${ka[1]}
+  - ${kb[1]}
+shutdown: {drain: 1s}
+EOF
+"$java" "${jvm[@]}" serve --config "$work/relay.yaml" --bind-v4 127.0.0.1 --bind-v6 ::1 --threads 1 \
+  > "$work/relay.log" 2>&1 &
+pids+=($!)
+wait_for 60 "peer-relay serve ready on 127.0.0.1:$http" http_ok "$http" /readyz
+log "(a) peer-relay serve ready: UDP 127.0.0.1:$udp, server key $server_key"
+timeout 60 "$bin" client --relay "127.0.0.1:$udp" --server-key "$server_key" \
+  --key-a "${ka[0]}" --key-b "${kb[0]}" --metrics-url "http://127.0.0.1:$http/metrics" \
+  | tee "$work/client-a.log" | sed 's/^/[interop]   /' >&2 \
+  || die "(a) Tailscale's client packages against our relay: $(grep -h FAIL "$work"/*.log 2>/dev/null | head -1)"
+grep -q '^PASS' "$work/client-a.log" || die "(a) the harness client did not report PASS"
+echo "[interop] PASS (a) Tailscale's disco/Geneve/key packages (tailscale.com v1.102.3) allocated on VNI 0, bound and forwarded through peer-relay serve ($((SECONDS - start)) s)"
+
+# --- (b) our client -> Tailscale's udprelay.Server ---------------------------------------------
+start=$SECONDS
+tport=$("$bin" freeport)
+tapi=$("$bin" freeport)
+"$bin" server --port "$tport" --http "127.0.0.1:$tapi" > "$work/tailscale-server.log" 2>&1 &
+pids+=($!)
+wait_for 30 "Tailscale's udprelay.Server API on 127.0.0.1:$tapi" http_ok "$tapi" /metrics
+"$java" "${jvm[@]}" keygen --out "$work/a.key" > "$work/a.pub"
+"$java" "${jvm[@]}" keygen --out "$work/b.key" > "$work/b.pub"
+read -r vni tskey < <("$bin" allocate --api "http://127.0.0.1:$tapi" --a "$(cat "$work/a.pub")" --b "$(cat "$work/b.pub")" 2>"$work/allocate.log") \
+  || die "(b) POST /allocate on Tailscale's server failed: $(cat "$work/allocate.log")"
+log "(b) Tailscale's udprelay.Server on UDP $tport allocated VNI $vni, server key $tskey: $(cat "$work/allocate.log")"
+before=$("$bin" forwarded --metrics-url "http://127.0.0.1:$tapi/metrics")
+ping_args=(--relay "127.0.0.1:$tport" --server-key "$tskey" --vni "$vni" --count 3 --interval 300ms --timeout 40s --linger 3s)
+"$java" "${jvm[@]}" ping --key-file "$work/a.key" --peer "$(cat "$work/b.pub")" "${ping_args[@]}" > "$work/ping-a.log" 2>&1 &
+pa=$!
+pids+=($pa)
+"$java" "${jvm[@]}" ping --key-file "$work/b.key" --peer "$(cat "$work/a.pub")" "${ping_args[@]}" > "$work/ping-b.log" 2>&1 &
+pb=$!
+pids+=($pb)
+# ping gives up by itself after --timeout 40s; wait has no timeout of its own, so this is bounded.
+wait "$pa" || die "(b) peer-relay ping A through Tailscale's server exited $?"
+wait "$pb" || die "(b) peer-relay ping B through Tailscale's server exited $?"
+for side in a b; do
+  n=$(grep -c "^pong from .* via 127.0.0.1:$tport vni $vni in " "$work/ping-$side.log" || true)
+  [ "$n" -ge 3 ] || die "(b) ping ${side^^} got $n pongs through Tailscale's server, want 3"
+  log "(b) ping ${side^^}: $(grep -m1 '^pong from' "$work/ping-$side.log")"
+done
+after=$("$bin" forwarded --metrics-url "http://127.0.0.1:$tapi/metrics")
+[ "$after" -gt "$before" ] || die "(b) Tailscale's tailscaled_peer_relay_forwarded_packets_total did not move ($before -> $after)"
+log "(b) Tailscale's server metric tailscaled_peer_relay_forwarded_packets_total $before -> $after"
+echo "[interop] PASS (b) two peer-relay ping processes bound to VNI $vni of Tailscale's udprelay.Server (tailscale.com v1.102.3) and pinged each other through it ($((SECONDS - start)) s)"
