@@ -71,6 +71,15 @@ public class PingCommand implements Callable<Integer> {
     String key;
   }
 
+  @Option(
+      names = "--vni",
+      paramLabel = "N",
+      description = {
+        "The session was allocated elsewhere (e.g. by tailscaled over DERP, or by Tailscale's",
+        "own relay server in a harness): skip allocation and bind to VNI N at --relay."
+      })
+  Integer vni;
+
   @Option(names = "--count", defaultValue = "3", description = "Pongs to wait for (default 3).")
   int count;
 
@@ -105,6 +114,9 @@ public class PingCommand implements Callable<Integer> {
       Duration total = GoDuration.parse(timeout);
       long deadline = System.nanoTime() + total.toNanos();
       try (RelayClient client = RelayClient.open(key, server, peerKey, relayAddress)) {
+        if (vni != null) {
+          client.useAllocatedElsewhere(server, vni);
+        }
         int got = run(client, every, deadline, out);
         if (got < count) {
           err.printf("ping: %d of %d pongs from %s within %s%n", got, count, peerKey, timeout);
@@ -131,7 +143,9 @@ public class PingCommand implements Callable<Integer> {
 
   private int run(RelayClient client, Duration every, long deadline, PrintWriter out)
       throws IOException, TimeoutException {
-    client.allocate(remaining(deadline));
+    if (vni == null) {
+      client.allocate(remaining(deadline));
+    }
     InetSocketAddress via = client.bind(remaining(deadline));
     int got = 0;
     long lastPongAt = System.nanoTime();
@@ -161,7 +175,10 @@ public class PingCommand implements Callable<Integer> {
         try {
           via = client.bind(Duration.ofSeconds(2));
         } catch (TimeoutException e) {
-          client.allocate(remaining(deadline));
+          if (vni == null) {
+            // With --vni the session is not ours to re-allocate; keep binding until the deadline.
+            client.allocate(remaining(deadline));
+          }
           via = client.bind(remaining(deadline));
         }
         lastPongAt = System.nanoTime();

@@ -19,6 +19,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -131,6 +132,30 @@ public final class RelayClient implements AutoCloseable {
   /** Uses an allocation obtained elsewhere (e.g. from the peer). */
   public void useEndpoint(UdpRelayEndpoint ep) {
     this.endpoint = ep;
+  }
+
+  /**
+   * Uses a session on {@code vni} that someone else allocated (e.g. tailscaled over DERP, or an
+   * interop harness), so no VNI-0 request is sent: a relay that does not implement our allocation
+   * extension (Tailscale's own) would drop it. Binds go to the relay address this client was opened
+   * with; the lifetimes are Tailscale's defaults since the allocation answer is not seen here.
+   */
+  public UdpRelayEndpoint useAllocatedElsewhere(DiscoPublicKey server, int vni) {
+    if (vni <= 0 || vni > Geneve.MAX_VNI) {
+      throw new IllegalArgumentException("--vni must be 1-" + Geneve.MAX_VNI + ", got " + vni);
+    }
+    DiscoPublicKey[] pair = packets.sortedPair();
+    endpoint =
+        new UdpRelayEndpoint(
+            server,
+            pair[0],
+            pair[1],
+            0,
+            vni,
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(5),
+            List.of(relay));
+    return endpoint;
   }
 
   /**

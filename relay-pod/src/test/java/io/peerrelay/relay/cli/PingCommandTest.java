@@ -25,7 +25,9 @@ class PingCommandTest {
         "--server-key | discokey:12 | discokey:<64 hex>",
         "--key | discoprivkey:zz | discoprivkey:<64 hex>",
         "--relay | 127.0.0.1 | HOST:PORT",
-        "--interval | 5 | 5"
+        "--interval | 5 | 5",
+        "--vni | 0 | --vni must be 1-16777215, got 0",
+        "--vni | 16777216 | --vni must be 1-16777215, got 16777216"
       })
   void badArgumentsExitTwoNamingTheExpectedForm(String option, String value, String message) {
     List<String> args =

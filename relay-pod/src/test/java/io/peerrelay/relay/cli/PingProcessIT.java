@@ -3,9 +3,11 @@ package io.peerrelay.relay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.peerrelay.relay.client.RelayClient;
 import io.peerrelay.relay.protocol.DiscoPrivateKey;
 import java.io.IOException;
 import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,8 +67,12 @@ class PingProcessIT {
     return Files.readString(dir.resolve(file), StandardCharsets.UTF_8);
   }
 
-  @Test
-  void twoPingProcessesReachEachOtherThroughAServeProcess() throws Exception {
+  /** A relay's ports. */
+  private record Ports(int udp, int http) {}
+
+  /** Starts {@code serve} granting {@code a} and {@code b}; returns once it is ready. */
+  private Ports startServe(DiscoPrivateKey server, DiscoPrivateKey a, DiscoPrivateKey b)
+      throws IOException {
     int udpPort;
     int httpPort;
     try (DatagramSocket udp = new DatagramSocket(0);
@@ -74,11 +80,7 @@ class PingProcessIT {
       udpPort = udp.getLocalPort();
       httpPort = tcp.getLocalPort();
     }
-    DiscoPrivateKey server = DiscoPrivateKey.generate();
-    DiscoPrivateKey a = DiscoPrivateKey.generate();
-    DiscoPrivateKey b = DiscoPrivateKey.generate();
     Files.writeString(dir.resolve("private.key"), server.toText() + "\n");
-    Files.writeString(dir.resolve("a.key"), a.toText() + "\n");
     Path config = dir.resolve("relay.yaml");
     Files.writeString(
         config,
@@ -94,20 +96,29 @@ class PingProcessIT {
             + b.publicKey()
             + "\n");
     start("serve", "serve", "--config", config.toString(), "--threads", "1");
-    HttpClient http = HttpClient.newHttpClient();
     await()
         .atMost(Duration.ofSeconds(40))
         .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
-        .until(
-            () ->
-                http.send(
-                            HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + httpPort + "/readyz"))
-                                .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                        .statusCode()
-                    == 200);
+        .until(() -> get(httpPort, "/readyz").statusCode() == 200);
+    return new Ports(udpPort, httpPort);
+  }
+
+  private static HttpResponse<String> get(int port, String path)
+      throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void twoPingProcessesReachEachOtherThroughAServeProcess() throws Exception {
+    DiscoPrivateKey server = DiscoPrivateKey.generate();
+    DiscoPrivateKey a = DiscoPrivateKey.generate();
+    DiscoPrivateKey b = DiscoPrivateKey.generate();
+    Files.writeString(dir.resolve("a.key"), a.toText() + "\n");
+    int udpPort = startServe(server, a, b).udp();
 
     String relay = "127.0.0.1:" + udpPort;
     String[] common = {
@@ -154,6 +165,56 @@ class PingProcessIT {
         .hasSizeGreaterThanOrEqualTo(3);
     assertThat(outB.lines().filter(l -> l.matches(String.format(line, a.publicKey()))))
         .hasSizeGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void pingWithVniBindsToASessionAllocatedElsewhereWithoutAllocatingAgain() throws Exception {
+    DiscoPrivateKey server = DiscoPrivateKey.generate();
+    DiscoPrivateKey a = DiscoPrivateKey.generate();
+    DiscoPrivateKey b = DiscoPrivateKey.generate();
+    Ports relay = startServe(server, a, b);
+    InetSocketAddress relayAddress = new InetSocketAddress("127.0.0.1", relay.udp());
+    int vni;
+    // The allocation happens here, as tailscaled or the interop harness would do it elsewhere.
+    try (RelayClient allocator =
+        RelayClient.open(a, server.publicKey(), b.publicKey(), relayAddress)) {
+      vni = allocator.allocate(Duration.ofSeconds(10)).vni();
+    }
+    String[] common = {
+      "--relay", "127.0.0.1:" + relay.udp(),
+      "--server-key", server.publicKey().toString(),
+      "--vni", Integer.toString(vni),
+      "--count", "3",
+      "--interval", "300ms",
+      "--timeout", "40s",
+      "--linger", "3s"
+    };
+    Process pingA =
+        start(
+            "a",
+            concat(
+                new String[] {"ping", "--key", a.toText(), "--peer", b.publicKey().toString()},
+                common));
+    Process pingB =
+        start(
+            "b",
+            concat(
+                new String[] {"ping", "--key", b.toText(), "--peer", a.publicKey().toString()},
+                common));
+
+    assertThat(pingA.waitFor(60, TimeUnit.SECONDS)).as("ping A finished").isTrue();
+    assertThat(pingB.waitFor(60, TimeUnit.SECONDS)).as("ping B finished").isTrue();
+    assertThat(pingA.exitValue()).as("A: %s %s", read("a.out"), read("a.err")).isZero();
+    assertThat(pingB.exitValue()).as("B: %s %s", read("b.out"), read("b.err")).isZero();
+    assertThat(read("a.out").lines().filter(l -> l.endsWith(" ms") && l.contains(" vni " + vni)))
+        .hasSizeGreaterThanOrEqualTo(3);
+    assertThat(read("b.out").lines().filter(l -> l.endsWith(" ms") && l.contains(" vni " + vni)))
+        .hasSizeGreaterThanOrEqualTo(3);
+    // Only the allocator's request reached the relay: with --vni the pings sent none.
+    String metrics = get(relay.http(), "/metrics").body();
+    assertThat(metrics.lines())
+        .anyMatch(l -> l.matches("peerrelay_allocations_total\\{result=\"ok\"\\} 1(\\.0)?"))
+        .anyMatch(l -> l.matches("peerrelay_allocations_total\\{result=\"existing\"\\} 0(\\.0)?"));
   }
 
   @Test
