@@ -52,7 +52,10 @@ final class ApiFailure {
       return api.getCode() != 400 && api.getCode() != 422;
     }
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof IOException || c instanceof TimeoutException) {
+      // Interrupted: the operator is stopping (leadership lost); the next leader tries again.
+      if (c instanceof IOException
+          || c instanceof TimeoutException
+          || c instanceof InterruptedException) {
         return true;
       }
     }

@@ -1,5 +1,6 @@
 package io.peerrelay.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.peerrelay.operator.api.Condition;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.PeerRelay;
@@ -7,8 +8,11 @@ import io.peerrelay.operator.api.PeerRelayStatus;
 import io.peerrelay.operator.api.RelayEndpoint;
 import io.peerrelay.operator.desired.RelaySecret;
 import io.peerrelay.operator.observe.Observed;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,14 +53,8 @@ final class RelayTransitions {
                   + e.getValue().getMetadata().getName());
         }
       }
-      for (var e : after.statefulSets().entrySet()) {
-        if (!before.statefulSets().containsKey(e.getKey())) {
-          events.write(
-              relay,
-              RelayEvents.NORMAL,
-              "Created",
-              "replica " + e.getKey() + ": StatefulSet " + e.getValue().getMetadata().getName());
-        }
+      for (String created : createdChildren(before, after)) {
+        events.write(relay, RelayEvents.NORMAL, "Created", created);
       }
     }
     Condition was = condition(previous, Conditions.READY);
@@ -99,6 +97,36 @@ final class RelayTransitions {
           next.getEndpointSummary(),
           next.getGrantedKeys());
     }
+  }
+
+  /**
+   * One message per replica that gained children between {@code before} and {@code after}, e.g.
+   * {@code replica 0: ConfigMap office-0, Service office-0, StatefulSet office-0}: one Event per
+   * replica, not per object, keeps {@code kubectl describe} readable. Key Secrets have their own
+   * {@code KeyGenerated} event.
+   */
+  static List<String> createdChildren(Observed before, Observed after) {
+    Map<Integer, List<String>> byReplica = new TreeMap<>();
+    created(byReplica, "ConfigMap", before.configMaps(), after.configMaps());
+    created(byReplica, "Service", before.services(), after.services());
+    created(byReplica, "StatefulSet", before.statefulSets(), after.statefulSets());
+    return byReplica.entrySet().stream()
+        .map(e -> "replica " + e.getKey() + ": " + String.join(", ", e.getValue()))
+        .toList();
+  }
+
+  private static void created(
+      Map<Integer, List<String>> out,
+      String kind,
+      Map<Integer, ? extends HasMetadata> before,
+      Map<Integer, ? extends HasMetadata> after) {
+    after.forEach(
+        (i, child) -> {
+          if (!before.containsKey(i)) {
+            out.computeIfAbsent(i, k -> new ArrayList<>())
+                .add(kind + " " + child.getMetadata().getName());
+          }
+        });
   }
 
   static Condition condition(PeerRelayStatus s, String type) {

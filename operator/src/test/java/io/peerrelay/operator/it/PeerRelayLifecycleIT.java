@@ -148,6 +148,13 @@ class PeerRelayLifecycleIT {
                 .map(e -> e.getReason())
                 .toList())
         .contains("KeyGenerated", "Created", "AnnotationOverridden");
+    assertThat(
+            client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> "Created".equals(e.getReason()))
+                .map(e -> e.getMessage())
+                .toList())
+        .as("one Created event per replica naming every child kind")
+        .contains("replica 0: ConfigMap office-0, Service office-0, StatefulSet office-0");
   }
 
   @Test

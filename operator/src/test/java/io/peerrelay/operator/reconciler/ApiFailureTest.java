@@ -53,6 +53,9 @@ class ApiFailureTest {
             new KubernetesClientException("timeout", new SocketTimeoutException("read"))),
         Arguments.of("bare I/O error", new IOException("broken pipe")),
         Arguments.of("timeout", new RuntimeException(new TimeoutException("informer sync"))),
+        Arguments.of(
+            "interrupted while stopping",
+            new IllegalStateException(new InterruptedException("operator stopping"))),
         Arguments.of("no HTTP answer", new KubernetesClientException("no answer")));
   }
 
