@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -151,6 +152,37 @@ class PeerRelayValidationIT {
                 .filter(e -> "greedy".equals(e.getInvolvedObject().getName()))
                 .map(e -> e.getReason()))
         .contains(Conditions.REASON_CONFIG_INVALID);
+  }
+
+  @Test
+  void aChildRefusedForAPassingReasonIsRetriedNotConfigInvalid() {
+    // A quota with no room for ConfigMaps: the server answers 403 (not the spec's fault, and an
+    // admin can lift it), so the relay says ApiError and the operator keeps retrying.
+    String quota = harness.newNamespace("quota");
+    client
+        .resourceQuotas()
+        .inNamespace(quota)
+        .resource(
+            new ResourceQuotaBuilder()
+                .withNewMetadata()
+                .withName("no-configmaps")
+                .endMetadata()
+                .withNewSpec()
+                .addToHard("configmaps", new Quantity("0"))
+                .endSpec()
+                .build())
+        .create();
+    harness.create(quota, relay("squeezed", 1, ExposureType.None));
+    PeerRelayStatus s = RelayAwait.reason(client, quota, "squeezed", Conditions.REASON_API_ERROR);
+    assertThat(RelayAwait.condition(s, Conditions.READY).getStatus()).isEqualTo(Conditions.UNKNOWN);
+    assertThat(RelayAwait.condition(s, Conditions.READY).getMessage())
+        .startsWith("API request failed, retrying: ConfigMap squeezed-0: ")
+        .contains("exceeded quota")
+        .doesNotContain("Failure executing");
+
+    // Lifting the quota is enough: the retry (not a spec change) carries the relay on.
+    client.resourceQuotas().inNamespace(quota).withName("no-configmaps").delete();
+    RelayAwait.reason(client, quota, "squeezed", Conditions.REASON_PODS_PENDING);
   }
 
   @Test
