@@ -20,7 +20,9 @@ log() { printf '[interop] %s\n' "$*" >&2; }
 die() { printf '[interop] FAIL %s\n' "$*" >&2; exit 1; }
 
 [ -f "$jar" ] || die "no relay jar at $jar (build it: mvn -B -pl relay-pod -am package -DskipTests)"
-command -v go >/dev/null 2>&1 || die "no Go toolchain on PATH: the harness builds tailscale.com v1.102.3, which needs Go >= 1.26.6 (official tarball from go.dev/dl)"
+# tailscale.com v1.102.3 says go 1.26.6: an older Go >= 1.21 fetches that toolchain by itself
+# (GOTOOLCHAIN=auto, the default); with GOTOOLCHAIN=local it must be Go >= 1.26.6.
+command -v go >/dev/null 2>&1 || die "no Go toolchain on PATH: install Go >= 1.26.6 (official tarball from go.dev/dl; Debian's golang-go >= 1.21 also works, it fetches Go 1.26.6 itself) and run again"
 
 # --- the harness binary, cached -----------------------------------------------------------------
 digest=$(cat "$here/go.sum" "$here/go.mod" "$here/main.go" | sha256sum | cut -c1-10)
@@ -87,7 +89,8 @@ shutdown: {drain: 1s}
 EOF
 "$java" "${jvm[@]}" serve --config "$work/relay.yaml" --bind-v4 127.0.0.1 --bind-v6 ::1 --threads 1 \
   > "$work/relay.log" 2>&1 &
-pids+=($!)
+relay_pid=$!
+pids+=($relay_pid)
 wait_for 60 "peer-relay serve ready on 127.0.0.1:$http" http_ok "$http" /readyz
 log "(a) peer-relay serve ready: UDP 127.0.0.1:$udp, server key $server_key"
 timeout 60 "$bin" client --relay "127.0.0.1:$udp" --server-key "$server_key" \
@@ -96,6 +99,8 @@ timeout 60 "$bin" client --relay "127.0.0.1:$udp" --server-key "$server_key" \
   || die "(a) Tailscale's client packages against our relay: $(grep -h FAIL "$work"/*.log 2>/dev/null | head -1)"
 grep -q '^PASS' "$work/client-a.log" || die "(a) the harness client did not report PASS"
 echo "[interop] PASS (a) Tailscale's disco/Geneve/key packages (tailscale.com v1.102.3) allocated on VNI 0, bound and forwarded through peer-relay serve ($((SECONDS - start)) s)"
+# Direction (b) needs no relay of ours: stop it now (SIGTERM, 1 s drain) to leave the CPU to (b).
+kill "$relay_pid" && { wait "$relay_pid" || true; }
 
 # --- (b) our client -> Tailscale's udprelay.Server ---------------------------------------------
 start=$SECONDS
