@@ -16,5 +16,12 @@ if [ "$(id -u)" = 0 ] && [ -f relay-pod/target/quarkus-app/quarkus-run.jar ]; th
 else
   echo "[test-all] SKIPPED the NAT lab (e2e/natlab/run.sh): it needs root and relay-pod's jar" >&2
 fi
+# Interop with Tailscale's own code (tailscale.com v1.102.3, built with Go into the tools cache):
+# loopback only, no root; it needs the relay jar that verify built.
+if [ -f relay-pod/target/quarkus-app/quarkus-run.jar ]; then
+  e2e/interop/run.sh relay-pod/target/quarkus-app/quarkus-run.jar
+else
+  echo "[test-all] SKIPPED the interop harness (e2e/interop/run.sh): it needs relay-pod's jar" >&2
+fi
 e2e/check-leftovers.sh
 echo "[test-all] done in $((SECONDS - start)) s"
