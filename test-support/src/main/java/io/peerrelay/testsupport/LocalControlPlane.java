@@ -1,9 +1,11 @@
 package io.peerrelay.testsupport;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -182,6 +185,40 @@ public final class LocalControlPlane implements AutoCloseable {
   /** The shared administrator client; do not close it. */
   public KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * Applies each CRD YAML (server-side, taking over fields another manager set) and waits until
+   * every one is Established, so the next line of a test can create its objects.
+   *
+   * @param crdYamls one CRD per document; the caller closes the streams
+   * @return the CRD names, in order
+   */
+  public List<String> applyCrds(List<InputStream> crdYamls) {
+    List<String> names = new ArrayList<>();
+    for (InputStream yaml : crdYamls) {
+      CustomResourceDefinition crd =
+          client.apiextensions().v1().customResourceDefinitions().load(yaml).item();
+      client.resource(crd).forceConflicts().serverSideApply();
+      names.add(crd.getMetadata().getName());
+    }
+    for (String name : names) {
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(name)
+          .waitUntilCondition(LocalControlPlane::established, 60, TimeUnit.SECONDS);
+    }
+    return names;
+  }
+
+  private static boolean established(CustomResourceDefinition c) {
+    return c != null
+        && c.getStatus() != null
+        && c.getStatus().getConditions() != null
+        && c.getStatus().getConditions().stream()
+            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
   }
 
   /** The kube-apiserver's reported gitVersion, e.g. {@code v1.34.4}. */

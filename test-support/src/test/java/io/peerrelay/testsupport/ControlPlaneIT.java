@@ -7,11 +7,13 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -40,29 +42,10 @@ class ControlPlaneIT {
 
   @Test
   void celRuleRejectsInvalidObjectAndGarbageCollectionDeletesOwnedConfigMap(
-      KubernetesClient client) {
-    CustomResourceDefinition crd =
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .load(getClass().getResourceAsStream("/widgets-crd.yaml"))
-            .item();
-    client.resource(crd).serverSideApply();
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName(crd.getMetadata().getName())
-        .waitUntilCondition(
-            c ->
-                c != null
-                    && c.getStatus() != null
-                    && c.getStatus().getConditions().stream()
-                        .anyMatch(
-                            x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-            60,
-            java.util.concurrent.TimeUnit.SECONDS);
+      LocalControlPlane cp, KubernetesClient client) throws IOException {
+    try (InputStream yaml = getClass().getResourceAsStream("/widgets-crd.yaml")) {
+      assertThat(cp.applyCrds(List.of(yaml))).containsExactly("widgets.test.peerrelay.io");
+    }
 
     var widgets = client.genericKubernetesResources(WIDGETS).inNamespace("default");
 

@@ -2,7 +2,6 @@ package io.peerrelay.operator.it;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -14,10 +13,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -42,7 +41,7 @@ final class OperatorHarness implements AutoCloseable {
   /** Installs the CRDs and starts an operator watching all namespaces. */
   static OperatorHarness start(LocalControlPlane cp) {
     OperatorHarness h = new OperatorHarness(cp);
-    installCrds(h.client);
+    installCrds(cp);
     h.startOperator();
     return h;
   }
@@ -50,36 +49,27 @@ final class OperatorHarness implements AutoCloseable {
   /** Installs the CRDs but starts no operator (for tests that build their own). */
   static OperatorHarness withoutOperator(LocalControlPlane cp) {
     OperatorHarness h = new OperatorHarness(cp);
-    installCrds(h.client);
+    installCrds(cp);
     return h;
   }
 
   /** Applies every CRD in the project's {@code crds/} folder and waits until each is served. */
-  static void installCrds(KubernetesClient client) {
-    for (Path file : crdFiles()) {
-      try (InputStream in = Files.newInputStream(file)) {
-        CustomResourceDefinition crd =
-            client.apiextensions().v1().customResourceDefinitions().load(in).item();
-        client.resource(crd).forceConflicts().serverSideApply();
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName(crd.getMetadata().getName())
-            .waitUntilCondition(
-                c ->
-                    c != null
-                        && c.getStatus() != null
-                        && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream()
-                            .anyMatch(
-                                x ->
-                                    "Established".equals(x.getType())
-                                        && "True".equals(x.getStatus())),
-                30,
-                TimeUnit.SECONDS);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+  static void installCrds(LocalControlPlane cp) {
+    List<InputStream> yamls = new ArrayList<>();
+    try {
+      for (Path file : crdFiles()) {
+        yamls.add(Files.newInputStream(file));
+      }
+      cp.applyCrds(yamls);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (InputStream in : yamls) {
+        try {
+          in.close();
+        } catch (IOException e) {
+          // Nothing was written through these streams: a failed close loses nothing.
+        }
       }
     }
   }
