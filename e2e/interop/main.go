@@ -32,6 +32,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -275,8 +276,8 @@ func client(args []string) {
 			fail("%s: VNI %d outside 1..2^24-1", l.name, resp.VNI)
 		case resp.BindLifetime != 30*time.Second || resp.SteadyStateLifetime != 5*time.Minute:
 			fail("%s: lifetimes %v/%v, want the defaults 30s/5m0s", l.name, resp.BindLifetime, resp.SteadyStateLifetime)
-		case len(resp.AddrPorts) == 0 || resp.AddrPorts[0] != relay:
-			fail("%s: AddrPorts %v, want %v first", l.name, resp.AddrPorts, relay)
+		case !slices.Contains(resp.AddrPorts, relay):
+			fail("%s: AddrPorts %v do not contain %v", l.name, resp.AddrPorts, relay)
 		case size > len(req):
 			fail("%s: answer %d bytes > request %d bytes (amplification)", l.name, size, len(req))
 		}
@@ -552,6 +553,14 @@ func freeport() {
 		}
 		port := c4.LocalAddr().(*net.UDPAddr).Port
 		c6, err6 := net.ListenUDP("udp6", &net.UDPAddr{Port: port})
+		if err6 != nil {
+			// A host without IPv6 at all: the Go server then runs IPv4 only, as does our relay.
+			if any6, err := net.ListenUDP("udp6", &net.UDPAddr{}); err != nil {
+				err6 = nil
+			} else {
+				any6.Close()
+			}
+		}
 		t, errT := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 		c4.Close()
 		if c6 != nil {

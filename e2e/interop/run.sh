@@ -76,15 +76,22 @@ http=$("$bin" freeport)
 server_key=$(cat "$work/relay.pub")
 mapfile -t ka < <("$bin" keygen)
 mapfile -t kb < <("$bin" keygen)
+mapfile -t kc < <("$bin" keygen)
+mapfile -t kd < <("$bin" keygen)
+# IPv6 too when the host has ::1 (a fresh key pair: a new session, not a re-bind of the IPv4 one).
+has_v6=false
+grep -qi '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null && has_v6=true
 cat > "$work/relay.yaml" <<EOF
 version: 1
 udpPort: $udp
 httpPort: $http
 keyFile: relay.key
-advertisedEndpoints: [127.0.0.1:$udp]
+advertisedEndpoints: [127.0.0.1:$udp$($has_v6 && echo ", \"[::1]:$udp\"")]
 allowedClientKeys:
   - ${ka[1]}
   - ${kb[1]}
+  - ${kc[1]}
+  - ${kd[1]}
 shutdown: {drain: 1s}
 EOF
 "$java" "${jvm[@]}" serve --config "$work/relay.yaml" --bind-v4 127.0.0.1 --bind-v6 ::1 --threads 1 \
@@ -93,12 +100,24 @@ relay_pid=$!
 pids+=($relay_pid)
 wait_for 60 "peer-relay serve ready on 127.0.0.1:$http" http_ok "$http" /readyz
 log "(a) peer-relay serve ready: UDP 127.0.0.1:$udp, server key $server_key"
-timeout 60 "$bin" client --relay "127.0.0.1:$udp" --server-key "$server_key" \
-  --key-a "${ka[0]}" --key-b "${kb[0]}" --metrics-url "http://127.0.0.1:$http/metrics" \
-  | tee "$work/client-a.log" | sed 's/^/[interop]   /' >&2 \
-  || die "(a) Tailscale's client packages against our relay: $(grep -h FAIL "$work"/*.log 2>/dev/null | head -1)"
-grep -q '^PASS' "$work/client-a.log" || die "(a) the harness client did not report PASS"
-echo "[interop] PASS (a) Tailscale's disco/Geneve/key packages (tailscale.com v1.102.3) allocated on VNI 0, bound and forwarded through peer-relay serve ($((SECONDS - start)) s)"
+# client_run NAME RELAY_ADDR KEY_A KEY_B: one run of Tailscale's client packages against our relay.
+client_run() {
+  log "(a) $1: Tailscale's client packages -> peer-relay serve at $2"
+  timeout 60 "$bin" client --relay "$2" --server-key "$server_key" \
+    --key-a "$3" --key-b "$4" --metrics-url "http://127.0.0.1:$http/metrics" \
+    2>&1 | tee "$work/client-$1.log" | sed 's/^/[interop]   /' >&2 \
+    || die "(a) $1: Tailscale's client packages against our relay: $(grep -h FAIL "$work/client-$1.log" | head -1)"
+  grep -q '^PASS' "$work/client-$1.log" || die "(a) $1: the harness client did not report PASS"
+}
+client_run ipv4 "127.0.0.1:$udp" "${ka[0]}" "${kb[0]}"
+families=IPv4
+if $has_v6; then
+  client_run ipv6 "[::1]:$udp" "${kc[0]}" "${kd[0]}"
+  families="IPv4 and IPv6"
+else
+  log "(a) SKIPPED the IPv6 run: this host has no ::1"
+fi
+echo "[interop] PASS (a) Tailscale's disco/Geneve/key packages (tailscale.com v1.102.3) allocated on VNI 0, bound and forwarded through peer-relay serve over $families ($((SECONDS - start)) s)"
 # Direction (b) needs no relay of ours: stop it now (SIGTERM, 1 s drain) to leave the CPU to (b).
 kill "$relay_pid" && { wait "$relay_pid" || true; }
 
