@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
-# Fails when a process started by the tests (etcd, kube-apiserver, kube-controller-manager, a
-# relay) is still running: tests must stop everything they start.
+# Fails when a process started by this checkout's tests (etcd, kube-apiserver,
+# kube-controller-manager, a relay, the interop harness) is still running: tests must stop
+# everything they start. A process counts as ours when it runs one of those programs and its
+# working directory is inside this checkout (test JVMs and scripts start them from here), so
+# another checkout's runs on the same machine are not blamed.
 set -euo pipefail
-bin=$("$(dirname "${BASH_SOURCE[0]}")/tools/build.sh" --print)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bin=$("$root/e2e/tools/build.sh" --print)
+cache=$(dirname "$bin")
 sleep 1
-left=$(pgrep -af -- "$bin/|$(dirname "$bin")/|quarkus-run.jar" | grep -v -e pgrep -e check-leftovers || true)
+left=""
+for pid in $(pgrep -f -- "$cache/|quarkus-run.jar|peerrelay-natlab|e2e/interop/" || true); do
+  [ "$pid" = $$ ] && continue
+  cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null || true)
+  case "$cwd/" in
+    "$root"/*) left+="$(ps -o pid=,args= -p "$pid" 2>/dev/null || true)"$'\n' ;;
+  esac
+done
+left=$(printf '%s' "$left" | grep -v -e check-leftovers -e '^$' || true)
 if [ -n "$left" ]; then
   echo "[leftovers] processes started by the tests are still running:" >&2
   echo "$left" >&2
