@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peerrelay.operator.api.Condition;
 import io.peerrelay.operator.api.Conditions;
@@ -78,6 +79,10 @@ import org.slf4j.LoggerFactory;
       @Dependent(name = PeerRelayReconciler.PDB, type = RelayPodDisruptionBudgetDependent.class)
     })
 @ControllerConfiguration(name = PeerRelayReconciler.NAME, fieldManager = FieldManager.NAME)
+// Passing API errors are retried without limit, backing off from 2 s to the not-Ready requeue
+// period: JOSDK's default gives up after 5 attempts (~16 s) and then waits for an event, which
+// may never come (a lifted quota, an API server back up).
+@GradualRetry(maxAttempts = -1, maxInterval = PeerRelayReconciler.NOT_READY_REQUEUE_MILLIS)
 public class PeerRelayReconciler implements Reconciler<PeerRelay> {
 
   /** Controller name (also the name of its metrics). */
@@ -103,7 +108,10 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
           PDB, "PodDisruptionBudget");
 
   /** How often a not-Ready relay is looked at again (LB provisioning, DNS, pods starting). */
-  static final Duration NOT_READY_REQUEUE = Duration.ofSeconds(30);
+  static final long NOT_READY_REQUEUE_MILLIS = 30_000;
+
+  /** {@link #NOT_READY_REQUEUE_MILLIS} as a Duration. */
+  static final Duration NOT_READY_REQUEUE = Duration.ofMillis(NOT_READY_REQUEUE_MILLIS);
 
   private static final Logger LOG = LoggerFactory.getLogger(PeerRelayReconciler.class);
 
@@ -245,7 +253,7 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
   /**
    * A passing API error escaped the reconcile (see {@link ApiFailure#isTransient}): JOSDK retries
    * with backoff; status stays as it was while it was healthy, and keeps its replica entries
-   * otherwise. Once the retries are spent, the relay is looked at again like any not-Ready relay.
+   * otherwise. The retries never run out (see {@link GradualRetry} on this class).
    */
   @Override
   public ErrorStatusUpdateControl<PeerRelay> updateErrorStatus(
@@ -262,12 +270,9 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
             relay.getMetadata().getGeneration(),
             Names.relaySelectorString(relay),
             "API request failed, retrying: " + ApiFailure.describe(null, e));
-    ErrorStatusUpdateControl<PeerRelay> control =
-        Objects.equals(next, previous)
-            ? ErrorStatusUpdateControl.noStatusUpdate()
-            : ErrorStatusUpdateControl.patchStatus(statusPatch(relay, next));
-    boolean retriesLeft = context.getRetryInfo().map(r -> !r.isLastAttempt()).orElse(false);
-    return retriesLeft ? control : control.rescheduleAfter(NOT_READY_REQUEUE);
+    return Objects.equals(next, previous)
+        ? ErrorStatusUpdateControl.noStatusUpdate()
+        : ErrorStatusUpdateControl.patchStatus(statusPatch(relay, next));
   }
 
   private Map<Integer, List<String>> endpointsOf(PeerRelay relay, Observed o) {
