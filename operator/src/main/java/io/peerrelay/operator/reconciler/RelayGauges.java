@@ -18,7 +18,7 @@ final class RelayGauges {
   static final String NAME = "peerrelay_relays";
 
   /** Every Ready reason, plus "Unknown" for a relay not reconciled yet. */
-  private static final List<String> REASONS =
+  static final List<String> REASONS =
       List.of(
           Conditions.REASON_READY,
           Conditions.REASON_PODS_PENDING,
@@ -27,6 +27,7 @@ final class RelayGauges {
           Conditions.REASON_CONFIG_INVALID,
           Conditions.REASON_POD_SECURITY_BLOCKED,
           Conditions.REASON_SCALED_TO_ZERO,
+          Conditions.REASON_API_ERROR,
           Conditions.UNKNOWN);
 
   private RelayGauges() {}
