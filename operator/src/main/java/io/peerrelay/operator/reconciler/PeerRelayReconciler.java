@@ -270,6 +270,8 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
             relay.getMetadata().getGeneration(),
             Names.relaySelectorString(relay),
             "API request failed, retrying: " + ApiFailure.describe(null, e));
+    new RelayTransitions(new RelayEvents(context.getClient()))
+        .announce(relay, previous, next, null, null);
     return Objects.equals(next, previous)
         ? ErrorStatusUpdateControl.noStatusUpdate()
         : ErrorStatusUpdateControl.patchStatus(statusPatch(relay, next));

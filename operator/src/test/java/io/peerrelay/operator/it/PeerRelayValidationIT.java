@@ -179,6 +179,12 @@ class PeerRelayValidationIT {
         .startsWith("API request failed, retrying: ConfigMap squeezed-0: ")
         .contains("exceeded quota")
         .doesNotContain("Failure executing");
+    assertThat(
+            client.v1().events().inNamespace(quota).list().getItems().stream()
+                .filter(e -> "squeezed".equals(e.getInvolvedObject().getName()))
+                .filter(e -> "Warning".equals(e.getType()))
+                .map(e -> e.getReason()))
+        .contains(Conditions.REASON_API_ERROR);
 
     // Lifting the quota is enough: the retry (not a spec change) carries the relay on, even after
     // JOSDK's default budget of 5 retries (2 + 2 + 3 + 4.5 + 6.75 s, ~19 s) has run out; nothing
