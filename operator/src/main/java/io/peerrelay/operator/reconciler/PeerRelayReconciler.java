@@ -172,14 +172,21 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
             InformerEventSourceConfiguration.from(Secret.class, PeerRelay.class)
                 .withName(GRANT_SECRETS)
                 .withNamespacesInheritedFromController()
+                // Until the grant informer runs it has no store to list (an NPE in the informer
+                // thread); a Secret seen that early needs no mapping: every PeerRelay is
+                // reconciled once the controller starts.
                 .withSecondaryToPrimaryMapper(
                     s ->
-                        grants
-                            .list(
-                                s.getMetadata().getNamespace(),
-                                g -> RelayGrantReconciler.references(g, s.getMetadata().getName()))
-                            .flatMap(g -> selectedRelays(context, g).stream())
-                            .collect(Collectors.toSet()))
+                        !grants.isRunning()
+                            ? Set.of()
+                            : grants
+                                .list(
+                                    s.getMetadata().getNamespace(),
+                                    g ->
+                                        RelayGrantReconciler.references(
+                                            g, s.getMetadata().getName()))
+                                .flatMap(g -> selectedRelays(context, g).stream())
+                                .collect(Collectors.toSet()))
                 .build(),
             context);
     RelayGauges.register(registry, context.getPrimaryCache());
