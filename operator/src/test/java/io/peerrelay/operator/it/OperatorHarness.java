@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peerrelay.operator.OperatorSettings;
 import io.peerrelay.operator.RelayOperator;
 import io.peerrelay.testsupport.LocalControlPlane;
+import io.peerrelay.testsupport.ToolPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -104,18 +105,9 @@ final class OperatorHarness implements AutoCloseable {
     }
   }
 
-  /** The repository root: the folder holding {@code e2e/tools/versions.env}. */
+  /** The repository root, found the one way the whole test suite finds it. */
   static Path projectRoot() {
-    String prop = System.getProperty("peerrelay.root");
-    if (prop != null && Files.exists(Path.of(prop, "e2e/tools/versions.env"))) {
-      return Path.of(prop);
-    }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.exists(p.resolve("e2e/tools/versions.env"))) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("project root (e2e/tools/versions.env) not found");
+    return ToolPaths.projectRoot();
   }
 
   /** Starts a new operator with its own client, as a restarted operator process would. */
