@@ -23,5 +23,12 @@ if [ -f relay-pod/target/quarkus-app/quarkus-run.jar ]; then
 else
   echo "[test-all] SKIPPED the interop harness (e2e/interop/run.sh): it needs relay-pod's jar" >&2
 fi
+# The tailnet lab: stock tailscaled clients behind hard NATs use a peer relay found through a real
+# control server's netmap (Tailscale's testcontrol, DERP, STUN, built with Go into the tools cache).
+if [ "$(id -u)" = 0 ] && [ -f relay-pod/target/quarkus-app/quarkus-run.jar ]; then
+  e2e/tailnet/run.sh --relay stock
+else
+  echo "[test-all] SKIPPED the tailnet lab (e2e/tailnet/run.sh): it needs root and relay-pod's jar" >&2
+fi
 e2e/check-leftovers.sh
 echo "[test-all] done in $((SECONDS - start)) s"

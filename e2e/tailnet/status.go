@@ -18,10 +18,12 @@ import (
 )
 
 // runPeer prints how the node whose status is on stdin reaches the peer with Tailscale IP --ip:
-// "peer=NAME peer_relay=IP:PORT:vni:N cur_addr=IP:PORT derp=CODE online=BOOL" (empty when none).
+// "peer=NAME ip=IP peer_relay=IP:PORT:vni:N cur_addr=IP:PORT derp=CODE online=BOOL" (a field is
+// empty when there is none).
 func runPeer(args []string) error {
 	fs := flag.NewFlagSet("peer", flag.ExitOnError)
 	ip := fs.String("ip", "", "the peer's Tailscale IPv4")
+	host := fs.String("host", "", "or the peer's hostname")
 	_ = fs.Parse(args)
 	var st ipnstate.Status
 	if err := json.NewDecoder(os.Stdin).Decode(&st); err != nil {
@@ -29,14 +31,14 @@ func runPeer(args []string) error {
 	}
 	for _, p := range st.Peer {
 		for _, a := range p.TailscaleIPs {
-			if a.String() == *ip {
-				fmt.Printf("peer=%s peer_relay=%s cur_addr=%s derp=%s online=%v\n",
-					p.HostName, p.PeerRelay, p.CurAddr, p.Relay, p.Online)
+			if (a.String() == *ip || (*host != "" && p.HostName == *host)) && a.Is4() {
+				fmt.Printf("peer=%s ip=%s peer_relay=%s cur_addr=%s derp=%s online=%v\n",
+					p.HostName, a, p.PeerRelay, p.CurAddr, p.Relay, p.Online)
 				return nil
 			}
 		}
 	}
-	return fmt.Errorf("peer: no peer with Tailscale IP %s in the status (is it registered?)", *ip)
+	return fmt.Errorf("peer: no peer with Tailscale IP %q or hostname %q in the status (is it registered?)", *ip, *host)
 }
 
 // runMetric prints the sum of all series of metric NAME on stdin (Prometheus text), keeping only
