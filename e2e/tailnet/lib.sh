@@ -11,9 +11,12 @@ CLIENTS=(a b c d)
 NAT_IPS=""
 pids=()
 
+# fd 3 is the script's stderr, so that die still speaks from inside a wait_for condition (whose
+# output goes to /dev/null).
+exec 3>&2
 log() { printf '[tailnet] %s\n' "$*"; }
-die() { printf '[tailnet] FAIL: %s\n' "$*" >&2; exit 1; }
-skip() { printf '[tailnet] SKIPPED: %s\n' "$*" >&2; exit 0; }
+die() { printf '[tailnet] FAIL: %s\n' "$*" >&3; exit 1; }
+skip() { printf '[tailnet] SKIPPED: %s\n' "$*" >&3; exit 0; }
 stage_t=$SECONDS
 # stage MESSAGE: one line per finished stage, with the seconds it took.
 stage() { log "$* ($((SECONDS - stage_t)) s)"; stage_t=$SECONDS; }

@@ -66,11 +66,16 @@ shutdown:
 YAML
   bg relay "$d/serve.log" "$java" -Xmx256m -jar "$jar" serve --config "$d/relay.yaml"
   RELAY_PID=$LAST_PID
-  wait_for 60 "our relay's /readyz on $RELAY_IP:$RELAY_HTTP" inns relay curl -fsS "http://127.0.0.1:$RELAY_HTTP/readyz"
-  mkdir -p "$work/relay"
+  wait_for 60 "our relay's /readyz on $RELAY_IP:$RELAY_HTTP" ours_ready
   stage "[ours] peer-relay serve (tailnet mode) ready on $RELAY_IP:$RELAY_PORT (pid $RELAY_PID)"
 }
 
+# ours_ready: /readyz answers 200; a relay that exited (a config it refuses) fails the lab now.
+ours_ready() {
+  kill -0 "$RELAY_PID" 2>/dev/null \
+    || die "[ours] peer-relay serve exited before it was ready: $(tail -n 5 "$work/relay/serve.log")"
+  inns relay curl -fsS "http://127.0.0.1:$RELAY_HTTP/readyz"
+}
 relay_port_bound() { inns relay ss -Hlun "sport = :$RELAY_PORT" | grep -q .; }
 relay_ip() { ts a status --json | "$LAB" peer --host "$RELAY_HOST" | sed -n 's/.* ip=\([^ ]*\).*/\1/p' | grep .; }
 relay_known() { ts "$1" debug peer-relay-servers | grep -qF "\"${IP[relay]}\""; }
