@@ -89,6 +89,13 @@ relay_sessions() {
   if [ "$RELAY_HOST" = relay-stock ]; then ts relay debug peer-relay-sessions
   else inns relay curl -fsS "http://127.0.0.1:$RELAY_HTTP/sessions"; fi
 }
+# relay_asks: allocation requests the relay has received, granted or not (a figure, not asserted:
+# granted clients re-ask now and then).
+relay_asks() {
+  if [ "$RELAY_HOST" = relay-stock ]; then
+    ts relay debug metrics | "$LAB" metric magicsock_disco_recv_alloc_udp_relay_endpoint_request
+  else relay_metrics | "$LAB" metric peerrelay_allocations_total; fi
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # relay_path FROM TO: Tailscale's own ping and status show FROM reaching TO through the relay.
@@ -139,8 +146,9 @@ transfer() {
 # negative: c sees the relay as a target but is not granted; it asks, the relay must not allocate.
 # c's peer d has no relay at all, so c <-> d has no other way onto a relay than c's request.
 negative() {
-  local gauge0 gauge1 asked0 asked1 out st sessions
+  local gauge0 gauge1 asked0 asked1 seen0 seen1 out st sessions
   gauge0=$(relay_metrics | "$LAB" metric tailscaled_peer_relay_endpoints)
+  seen0=$(relay_asks)
   asked0=$(ts c debug metrics | "$LAB" metric magicsock_disco_sent_alloc_udp_relay_endpoint_request)
   out=$(ts c ping --until-direct=false -c 6 --timeout 3s "${IP[d]}" 2>&1 || true)
   printf '%s\n' "$out" > "$work/ping-c-d.log"
@@ -148,6 +156,7 @@ negative() {
   ! grep -q 'via peer-relay(' <<<"$out" || die "c (not granted) reached d via peer-relay: $(grep -m1 'via peer-relay(' <<<"$out")"
   asked1=$(ts c debug metrics | "$LAB" metric magicsock_disco_sent_alloc_udp_relay_endpoint_request)
   gauge1=$(relay_metrics | "$LAB" metric tailscaled_peer_relay_endpoints)
+  seen1=$(relay_asks)
   st=$(ts c status --json | "$LAB" peer --ip "${IP[d]}")
   sessions=$(relay_sessions)
   [ "$asked1" -gt "$asked0" ] || die "c sent no AllocateUDPRelayEndpointRequest ($asked0 -> $asked1): the negative case would prove nothing"
@@ -155,7 +164,7 @@ negative() {
   [[ "$st" == *" peer_relay= "* ]] || die "c's status names a PeerRelay for d: $st"
   ! grep -q -e '198\.51\.100\.4:' -e '198\.51\.100\.5:' <<<"$sessions" || die "a relay session holds c's or d's NAT address: $sessions"
   log "ping c -> d: $(grep -m1 'via DERP(' <<<"$out") (all $(grep -c '^pong' <<<"$out") pongs via DERP)"
-  log "c sent $((asked1 - asked0)) AllocateUDPRelayEndpointRequest(s); relay endpoints gauge $gauge0 -> $gauge1; status on c: $st"
+  log "c sent $((asked1 - asked0)) AllocateUDPRelayEndpointRequest(s); the relay received $((seen1 - seen0)) allocation request(s) meanwhile and its endpoints gauge went $gauge0 -> $gauge1; status on c: $st"
 }
 
 print_figures() {
