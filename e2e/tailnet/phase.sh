@@ -96,6 +96,7 @@ relay_asks() {
     ts relay debug metrics | "$LAB" metric magicsock_disco_recv_alloc_udp_relay_endpoint_request
   else relay_metrics | "$LAB" metric peerrelay_allocations_total; fi
 }
+ticks_s() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # relay_path FROM TO: Tailscale's own ping and status show FROM reaching TO through the relay.
@@ -127,11 +128,14 @@ transfer() {
   wait_for 10 "the sink in b" grep -q 'sink listening' "$work/sink.log"
   bytes0=$(relay_metrics | "$LAB" metric tailscaled_peer_relay_forwarded_bytes_total)
   cpu0=$(cpu_ticks "$RELAY_PID")
+  local ca0 cb0
+  ca0=$(cpu_ticks "$PID_a") cb0=$(cpu_ticks "$PID_b")
   out=$(inns a "$LAB" send --socks5 127.0.0.1:1080 --to "${IP[b]}:9000" --mib "$mib" --timeout 150s) \
     || die "[$kind] transfer a -> b failed: $out"
   cpu1=$(cpu_ticks "$RELAY_PID")
   bytes1=$(relay_metrics | "$LAB" metric tailscaled_peer_relay_forwarded_bytes_total)
   log "[$kind] transfer a -> b: $out"
+  log "[$kind] CPU during the transfer: relay $(ticks_s $((cpu1 - cpu0))) s, client a's tailscaled $(ticks_s $(($(cpu_ticks "$PID_a") - ca0))) s, b's $(ticks_s $(($(cpu_ticks "$PID_b") - cb0))) s"
   [ $((bytes1 - bytes0)) -ge "$want" ] \
     || die "[$kind] the relay's tailscaled_peer_relay_forwarded_bytes_total grew by $((bytes1 - bytes0)), less than the $want bytes moved: the data did not go through the relay"
   log "[$kind] relay tailscaled_peer_relay_forwarded_bytes_total $bytes0 -> $bytes1 (+$((bytes1 - bytes0)))"
