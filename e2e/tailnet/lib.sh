@@ -132,7 +132,12 @@ check_addresses() {
   local n i=2
   own srv sw "$SRV_IP"
   own relay rw "$RELAY_IP"
-  for n in "${CLIENTS[@]}"; do own "nat$n" "${n}w" "198.51.100.$i"; i=$((i + 1)); done
+  for n in "${CLIENTS[@]}"; do
+    own "nat$n" "${n}w" "198.51.100.$i"
+    own "nat$n" "${n}l" "10.$((i - 1)).0.1"
+    own "$n" "${n}c" "10.$((i - 1)).0.2"
+    i=$((i + 1))
+  done
 }
 
 # ts NODE ARGS...: the tailscale CLI against NODE's tailscaled.
