@@ -268,6 +268,36 @@ public class PeerRelaySpec {
     this.podLabels = podLabels;
   }
 
+  // Spec defaults, in one place. Not bean getters (no get/is prefix): neither Jackson nor the CRD
+  // generator sees them, so the stored object stays as the user wrote it.
+
+  /** {@code spec.exposure}, or the default exposure (one AWS NLB per replica) when absent. */
+  public Exposure exposureOrDefault() {
+    return exposure == null ? new Exposure() : exposure;
+  }
+
+  /** The exposure mode, AWSNLB when unset. */
+  public ExposureType exposureType() {
+    ExposureType type = exposureOrDefault().getType();
+    return type == null ? ExposureType.AWSNLB : type;
+  }
+
+  /** Which Node address NodeAddress mode advertises, ExternalIP when unset. */
+  public NodeAddressType nodeAddressType() {
+    NodeAddressType type = exposureOrDefault().getNodeAddressType();
+    return type == null ? NodeAddressType.ExternalIP : type;
+  }
+
+  /** {@code spec.drain}, or {@link #DEFAULT_DRAIN} when unset. */
+  public String drainOrDefault() {
+    return drain == null || drain.isEmpty() ? DEFAULT_DRAIN : drain;
+  }
+
+  /** {@code spec.replicas}, 0 when unset or negative (a spec that slipped past validation). */
+  public int replicaCount() {
+    return replicas == null ? 0 : Math.max(0, replicas);
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof PeerRelaySpec)) {

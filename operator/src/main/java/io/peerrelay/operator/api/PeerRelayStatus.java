@@ -123,6 +123,26 @@ public class PeerRelayStatus {
     this.conditions = conditions;
   }
 
+  /** The condition of {@code type}, or null (not a bean getter: never serialized). */
+  public Condition condition(String type) {
+    if (conditions == null) {
+      return null;
+    }
+    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+  }
+
+  /** The Ready condition's reason, or null before the first reconcile. */
+  public String readyReason() {
+    Condition ready = condition(Conditions.READY);
+    return ready == null ? null : ready.getReason();
+  }
+
+  /** Whether the Ready condition is True. */
+  public boolean ready() {
+    Condition ready = condition(Conditions.READY);
+    return ready != null && Conditions.TRUE.equals(ready.getStatus());
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof PeerRelayStatus)) {

@@ -12,8 +12,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.desired.Names;
+import io.peerrelay.operator.desired.RelayKeys;
 import io.peerrelay.operator.desired.RelaySecret;
-import io.peerrelay.operator.observe.DiscoKeys;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +51,7 @@ public class RelayKeySecretsDependent extends KubernetesDependentResource<Secret
 
   /** A key Secret with a freshly generated X25519 disco key. */
   private static Secret newKeySecret(PeerRelay relay, int i) {
-    DiscoKeys.DiscoKeyPair pair = DiscoKeys.generate();
+    RelayKeys.DiscoKeyPair pair = RelayKeys.generateDisco();
     return RelaySecret.relaySecret(relay, i, pair.privateKey(), pair.publicKey());
   }
 

@@ -12,6 +12,7 @@ import io.peerrelay.operator.api.Lifetimes;
 import io.peerrelay.operator.api.Limits;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.PeerRelaySpec;
+import io.peerrelay.operator.observe.Endpoint;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
@@ -77,11 +78,12 @@ public final class RelayConfigMap {
   /**
    * The ConfigMap of replica {@code index}.
    *
-   * @param endpoints the replica's advertised endpoints, already sorted (see observe/Endpoints)
+   * @param endpoints the replica's advertised endpoints, already sorted (see observe/Endpoints);
+   *     written here as text
    * @param clientKeys granted client keys ({@code discokey:<hex>}); sorted and de-duplicated here
    */
   public static ConfigMap relayConfigMap(
-      PeerRelay relay, int index, List<String> endpoints, Collection<String> clientKeys) {
+      PeerRelay relay, int index, List<Endpoint> endpoints, Collection<String> clientKeys) {
     ConfigMap configMap =
         new ConfigMapBuilder()
             .withNewMetadata()
@@ -98,7 +100,7 @@ public final class RelayConfigMap {
 
   /** The config document of a replica; optional sections appear only when the spec sets them. */
   public static RelayConfig relayConfig(
-      PeerRelaySpec spec, List<String> endpoints, Collection<String> clientKeys) {
+      PeerRelaySpec spec, List<Endpoint> endpoints, Collection<String> clientKeys) {
     Lifetimes l = spec.getLifetimes();
     Limits m = spec.getLimits();
     String drain = spec.getDrain();
@@ -107,7 +109,7 @@ public final class RelayConfigMap {
         spec.getUdpPort(),
         spec.getHttpPort(),
         Names.KEY_FILE,
-        List.copyOf(endpoints),
+        endpoints.stream().map(Endpoint::toString).toList(),
         // Sorted so the same grants always give the same bytes (no reload, no status churn).
         List.copyOf(new TreeSet<>(clientKeys)),
         l == null ? null : new ConfigLifetimes(l.getBind(), l.getSteadyState(), l.getGcInterval()),

@@ -87,11 +87,7 @@ public final class RelayStatefulSet {
 
   /** Seconds the kubelet waits after SIGTERM: the configured drain plus a margin. */
   public static long terminationGracePeriodSeconds(PeerRelaySpec spec) {
-    Duration drain =
-        GoDuration.parse(
-            spec.getDrain() == null || spec.getDrain().isEmpty()
-                ? PeerRelaySpec.DEFAULT_DRAIN
-                : spec.getDrain());
+    Duration drain = GoDuration.parse(spec.drainOrDefault());
     long seconds = drain.getSeconds() + (drain.getNano() > 0 ? 1 : 0);
     return seconds + TERMINATION_MARGIN_SECONDS;
   }

@@ -38,6 +38,35 @@ public record Observed(
     List<RelayGrant> grants,
     SortedSet<String> grantedKeys) {
 
+  /**
+   * Whether replica {@code i} is ready: its pod reports Ready and runs the StatefulSet's current
+   * revision (right after a template change the old pod may still be Ready, but it is not the new
+   * one).
+   */
+  public boolean replicaReady(int i) {
+    Pod pod = pods.get(i);
+    StatefulSet sts = statefulSets.get(i);
+    if (pod == null || sts == null || pod.getStatus() == null) {
+      return false;
+    }
+    boolean ready =
+        pod.getStatus().getConditions() != null
+            && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    var st = sts.getStatus();
+    if (!ready || st == null || st.getUpdateRevision() == null) {
+      return false;
+    }
+    boolean observedCurrentSpec =
+        st.getObservedGeneration() != null
+            && st.getObservedGeneration() >= sts.getMetadata().getGeneration();
+    String podRevision =
+        pod.getMetadata().getLabels() == null
+            ? null
+            : pod.getMetadata().getLabels().get("controller-revision-hash");
+    return observedCurrentSpec && st.getUpdateRevision().equals(podRevision);
+  }
+
   /** Indexes {@code items} by replica; items without a parseable replica label are skipped. */
   public static <T extends HasMetadata> Map<Integer, T> byReplica(
       Iterable<T> items, Function<HasMetadata, Integer> replicaOf) {

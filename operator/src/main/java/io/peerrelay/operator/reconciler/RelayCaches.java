@@ -7,44 +7,94 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.peerrelay.operator.api.ExposureType;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.RelayGrant;
+import io.peerrelay.operator.dependent.Selectors;
 import io.peerrelay.operator.desired.Names;
 import io.peerrelay.operator.observe.Observed;
 import io.peerrelay.operator.observe.ObservedGrantKeys;
+import io.peerrelay.operator.observe.ObservedSelection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
-/** Reads one PeerRelay's slice of the informer caches into an {@link Observed} (no API calls). */
+/**
+ * The PeerRelay controller's informers beyond its dependents' own: registers them ({@link
+ * #register}, and the Node informer on first need) and reads one PeerRelay's slice of every cache
+ * into an {@link Observed} ({@link #read}, no API calls).
+ */
 final class RelayCaches {
+
+  static final String PODS = "relay-pods";
+  static final String GRANTS = "relay-grants";
+  static final String GRANT_SECRETS = "relay-grant-secrets";
+  static final String NODES = "relay-nodes";
 
   private RelayCaches() {}
 
+  /** The pod, RelayGrant and grant-Secret informers, each mapping its events to PeerRelays. */
+  static List<EventSource<?, PeerRelay>> register(EventSourceContext<PeerRelay> context) {
+    // Pods: readiness and node per replica. Label-selected: only relay pods are cached.
+    var pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, PeerRelay.class)
+                .withName(PODS)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(Selectors.RELAY_PODS)
+                .withSecondaryToPrimaryMapper(RelayCaches::relayOf)
+                .build(),
+            context);
+    // RelayGrants: a grant event reaches every PeerRelay of its namespace, not only those its
+    // selector selects now: JOSDK maps only the new object of an update, and a relay the old
+    // selector matched must lose the keys too. A PeerRelay whose labels change is covered the
+    // same way: the grant reconciler sees it, rewrites matchedRelays, and that update lands here.
+    var grants =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(RelayGrant.class, PeerRelay.class)
+                .withName(GRANTS)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(
+                    g -> relaysIn(context, g.getMetadata().getNamespace(), r -> true))
+                .build(),
+            context);
+    // Secrets referenced by grants: users create them, so no label selector can narrow this one.
+    var grantSecrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, PeerRelay.class)
+                .withName(GRANT_SECRETS)
+                .withNamespacesInheritedFromController()
+                // Until the grant informer runs it has no store to list (an NPE in the informer
+                // thread); a Secret seen that early needs no mapping: every PeerRelay is
+                // reconciled once the controller starts.
+                .withSecondaryToPrimaryMapper(
+                    s -> !grants.isRunning() ? Set.of() : relaysGrantedBy(context, grants, s))
+                .build(),
+            context);
+    return List.of(pods, grants, grantSecrets);
+  }
+
   /** Everything the caches hold for {@code relay}, indexed by replica. */
-  @SuppressWarnings("unchecked")
   static Observed read(PeerRelay relay, Context<PeerRelay> context) {
     String ns = relay.getMetadata().getNamespace();
-    var grantSource =
-        (InformerEventSource<RelayGrant, PeerRelay>)
-            context
-                .eventSourceRetriever()
-                .getEventSourceFor(RelayGrant.class, PeerRelayReconciler.GRANTS);
-    var secretSource =
-        (InformerEventSource<Secret, PeerRelay>)
-            context
-                .eventSourceRetriever()
-                .getEventSourceFor(Secret.class, PeerRelayReconciler.GRANT_SECRETS);
+    var grantSource = informer(context, RelayGrant.class, GRANTS);
+    var secretSource = informer(context, Secret.class, GRANT_SECRETS);
     List<RelayGrant> grants =
         grantSource
-            .list(ns, g -> PeerRelayReconciler.selects(g, relay))
-            .sorted((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()))
+            .list(ns, g -> selects(g, relay))
+            .sorted(Comparator.comparing(g -> g.getMetadata().getName()))
             .toList();
     SortedSet<String> keys = new TreeSet<>();
     for (RelayGrant g : grants) {
@@ -63,18 +113,6 @@ final class RelayCaches {
             RelayCaches::replicaOf);
     Map<Integer, Pod> pods =
         Observed.byReplica(context.getSecondaryResources(Pod.class), RelayCaches::replicaOf);
-    Map<String, Node> nodes = new HashMap<>();
-    if (relay.getSpec() != null
-        && relay.getSpec().getExposure() != null
-        && relay.getSpec().getExposure().getType() == ExposureType.NodeAddress) {
-      var nodeSource = NodeWatch.ensure(context);
-      for (Pod p : pods.values()) {
-        String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
-        if (node != null) {
-          nodeSource.get(new ResourceID(node)).ifPresent(n -> nodes.put(node, n));
-        }
-      }
-    }
     return new Observed(
         Observed.byReplica(
             context.getSecondaryResources(StatefulSet.class), RelayCaches::replicaOf),
@@ -82,9 +120,101 @@ final class RelayCaches {
         Observed.byReplica(context.getSecondaryResources(ConfigMap.class), RelayCaches::replicaOf),
         keySecrets,
         pods,
-        nodes,
+        nodesOf(relay, pods, context),
         grants,
         keys);
+  }
+
+  /**
+   * The nodes the pods run on, by name; only NodeAddress mode reads them (and starts the watch).
+   */
+  private static Map<String, Node> nodesOf(
+      PeerRelay relay, Map<Integer, Pod> pods, Context<PeerRelay> context) {
+    Map<String, Node> nodes = new HashMap<>();
+    if (relay.getSpec() == null || relay.getSpec().exposureType() != ExposureType.NodeAddress) {
+      return nodes;
+    }
+    var nodeSource = nodeInformer(context);
+    for (Pod p : pods.values()) {
+      String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
+      if (node != null) {
+        nodeSource.get(new ResourceID(node)).ifPresent(n -> nodes.put(node, n));
+      }
+    }
+    return nodes;
+  }
+
+  /**
+   * The Node informer, registered the first time a NodeAddress PeerRelay is read: only that mode
+   * needs node addresses, and caching every Node of a large cluster for nothing is not free.
+   */
+  @SuppressWarnings("unchecked")
+  private static InformerEventSource<Node, PeerRelay> nodeInformer(Context<PeerRelay> context) {
+    var retriever = context.eventSourceRetriever();
+    if (!retriever.getEventSourcesFor(Node.class).isEmpty()) {
+      return informer(context, Node.class, NODES);
+    }
+    var pods = informer(context, Pod.class, PODS);
+    var nodes =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Node.class, PeerRelay.class)
+                .withName(NODES)
+                .withWatchAllNamespaces()
+                // A node's address change reaches the relays with a pod on that node.
+                .withSecondaryToPrimaryMapper(n -> relaysOn(pods, n.getMetadata().getName()))
+                .build(),
+            retriever.eventSourceContextForDynamicRegistration());
+    return (InformerEventSource<Node, PeerRelay>) retriever.dynamicallyRegisterEventSource(nodes);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends HasMetadata> InformerEventSource<T, PeerRelay> informer(
+      Context<PeerRelay> context, Class<T> type, String name) {
+    return (InformerEventSource<T, PeerRelay>)
+        context.eventSourceRetriever().getEventSourceFor(type, name);
+  }
+
+  /** Whether grant {@code g} selects {@code relay} (its dst selector matches the labels). */
+  static boolean selects(RelayGrant g, PeerRelay relay) {
+    return g.getSpec() != null
+        && g.getSpec().getDst() != null
+        && ObservedSelection.selects(
+            g.getSpec().getDst().getSelector(), relay.getMetadata().getLabels());
+  }
+
+  private static Set<ResourceID> relaysGrantedBy(
+      EventSourceContext<PeerRelay> context,
+      InformerEventSource<RelayGrant, PeerRelay> grants,
+      Secret s) {
+    String ns = s.getMetadata().getNamespace();
+    return grants
+        .list(ns, g -> RelayGrantReconciler.references(g, s.getMetadata().getName()))
+        .flatMap(g -> relaysIn(context, ns, r -> selects(g, r)).stream())
+        .collect(Collectors.toSet());
+  }
+
+  private static Set<ResourceID> relaysIn(
+      EventSourceContext<PeerRelay> context, String namespace, Predicate<PeerRelay> filter) {
+    return context
+        .getPrimaryCache()
+        .list(namespace)
+        .filter(filter)
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  private static Set<ResourceID> relaysOn(InformerEventSource<Pod, PeerRelay> pods, String node) {
+    return pods.list(p -> p.getSpec() != null && node.equals(p.getSpec().getNodeName()))
+        .flatMap(p -> relayOf(p).stream())
+        .collect(Collectors.toSet());
+  }
+
+  private static Set<ResourceID> relayOf(HasMetadata child) {
+    var labels = child.getMetadata().getLabels();
+    String relay = labels == null ? null : labels.get(Names.LABEL_RELAY);
+    return relay == null
+        ? Set.of()
+        : Set.of(new ResourceID(relay, child.getMetadata().getNamespace()));
   }
 
   private static boolean isChildOf(Map<String, String> labels, String relay) {

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.PeerRelay;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * {@code peerrelay_relays{reason}}: how many PeerRelays the operator sees, by Ready reason, read
@@ -42,14 +41,7 @@ final class RelayGauges {
   }
 
   private static String reasonOf(PeerRelay r) {
-    if (r.getStatus() == null || r.getStatus().getConditions() == null) {
-      return Conditions.UNKNOWN;
-    }
-    return r.getStatus().getConditions().stream()
-        .filter(c -> Conditions.READY.equals(c.getType()))
-        .map(c -> c.getReason())
-        .filter(Objects::nonNull)
-        .findFirst()
-        .orElse(Conditions.UNKNOWN);
+    String reason = r.getStatus() == null ? null : r.getStatus().readyReason();
+    return reason == null ? Conditions.UNKNOWN : reason;
   }
 }

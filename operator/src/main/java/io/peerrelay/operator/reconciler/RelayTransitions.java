@@ -57,8 +57,8 @@ final class RelayTransitions {
         events.write(relay, RelayEvents.NORMAL, "Created", created);
       }
     }
-    Condition was = condition(previous, Conditions.READY);
-    Condition now = condition(next, Conditions.READY);
+    Condition was = previous == null ? null : previous.condition(Conditions.READY);
+    Condition now = next.condition(Conditions.READY);
     if (now != null && (was == null || !Objects.equals(was.getReason(), now.getReason()))) {
       boolean warn =
           Conditions.REASON_CONFIG_INVALID.equals(now.getReason())
@@ -78,8 +78,8 @@ final class RelayTransitions {
           "EndpointsAssigned",
           "clients send to " + next.getEndpointSummary());
     }
-    Condition exposureWas = condition(previous, Conditions.EXPOSURE);
-    Condition exposureNow = condition(next, Conditions.EXPOSURE);
+    Condition exposureWas = previous == null ? null : previous.condition(Conditions.EXPOSURE);
+    Condition exposureNow = next.condition(Conditions.EXPOSURE);
     if (exposureNow != null
         && Conditions.REASON_ANNOTATION_OVERRIDDEN.equals(exposureNow.getReason())
         && (exposureWas == null
@@ -128,15 +128,5 @@ final class RelayTransitions {
                 .add(kind + " " + child.getMetadata().getName());
           }
         });
-  }
-
-  static Condition condition(PeerRelayStatus s, String type) {
-    if (s == null || s.getConditions() == null) {
-      return null;
-    }
-    return s.getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElse(null);
   }
 }

@@ -1,6 +1,12 @@
 package io.peerrelay.operator.status;
 
+import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.desired.Names;
+import io.peerrelay.operator.observe.Endpoint;
+import io.peerrelay.operator.observe.Observed;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the PeerRelay status is computed from, already observed and computed: the aggregator
@@ -32,8 +38,34 @@ public record RelayFacts(
     overriddenAnnotations = List.copyOf(overriddenAnnotations);
   }
 
-  /** Facts for a spec that cannot be turned into resources at all. */
-  public static RelayFacts invalid(long generation, String selector, String problem) {
-    return new RelayFacts(generation, 0, selector, List.of(), 0, problem, null, null, List.of());
+  /**
+   * The facts of {@code relay} from the caches {@code o} and what the reconcile computed and found
+   * out (pure: every input is already at hand).
+   *
+   * @param endpoints per replica, its computed endpoints (empty when the spec is invalid)
+   */
+  public static RelayFacts of(
+      PeerRelay relay,
+      Observed o,
+      Map<Integer, List<Endpoint>> endpoints,
+      String configProblem,
+      String podSecurityProblem,
+      Integer rollingReplica,
+      List<String> overriddenAnnotations) {
+    int n = relay.getSpec() == null ? 0 : relay.getSpec().replicaCount();
+    List<ReplicaFacts> replicas = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      replicas.add(ReplicaFacts.of(i, o, endpoints.getOrDefault(i, List.of())));
+    }
+    return new RelayFacts(
+        relay.getMetadata().getGeneration(),
+        n,
+        Names.relaySelectorString(relay),
+        replicas,
+        o.grantedKeys().size(),
+        configProblem,
+        podSecurityProblem,
+        rollingReplica,
+        overriddenAnnotations);
   }
 }

@@ -25,20 +25,6 @@ import java.util.stream.Collectors;
  */
 public final class RelayStatusAggregator {
 
-  /**
-   * The order {@link Endpoint} sorts in (IPv4 first, then numerically), the same as the relay
-   * config's, so status and config list a replica's endpoints alike; text order for anything that
-   * does not parse (it never reaches status from the operator, but stays deterministic).
-   */
-  private static final Comparator<String> ADDRESS_ORDER =
-      (a, b) -> {
-        try {
-          return Endpoint.parse(a).compareTo(Endpoint.parse(b));
-        } catch (IllegalArgumentException e) {
-          return a.compareTo(b);
-        }
-      };
-
   private final Clock clock;
 
   public RelayStatusAggregator(Clock clock) {
@@ -57,7 +43,9 @@ public final class RelayStatusAggregator {
     int ready = 0;
     int withPods = 0;
     for (ReplicaFacts r : facts.replicas()) {
-      List<String> addresses = r.endpoints().stream().distinct().sorted(ADDRESS_ORDER).toList();
+      // The order Endpoint sorts in (IPv4 first, then numerically), the relay config's order too.
+      List<String> addresses =
+          r.endpoints().stream().distinct().sorted().map(Endpoint::toString).toList();
       ReplicaStatus rs = new ReplicaStatus();
       rs.setIndex(r.index());
       rs.setPodName(r.podName());
@@ -70,12 +58,9 @@ public final class RelayStatusAggregator {
       ready += r.ready() ? 1 : 0;
       withPods += r.podName() != null ? 1 : 0;
     }
-    replicas.sort((a, b) -> Integer.compare(a.getIndex(), b.getIndex()));
-    endpoints.sort(
-        (a, b) ->
-            a.getReplica().equals(b.getReplica())
-                ? ADDRESS_ORDER.compare(a.getAddress(), b.getAddress())
-                : Integer.compare(a.getReplica(), b.getReplica()));
+    replicas.sort(Comparator.comparingInt(ReplicaStatus::getIndex));
+    // Stable: within a replica the endpoints keep their Endpoint order.
+    endpoints.sort(Comparator.comparingInt(RelayEndpoint::getReplica));
     s.setReplicaStatuses(replicas);
     s.setEndpoints(endpoints);
     s.setEndpointSummary(
@@ -175,13 +160,7 @@ public final class RelayStatusAggregator {
    */
   public PeerRelayStatus afterTransientError(
       PeerRelayStatus previous, long generation, String selector, String message) {
-    Condition ready =
-        previous == null || previous.getConditions() == null
-            ? null
-            : previous.getConditions().stream()
-                .filter(c -> READY.equals(c.getType()))
-                .findFirst()
-                .orElse(null);
+    Condition ready = previous == null ? null : previous.condition(READY);
     if (ready != null
         && !Conditions.REASON_CONFIG_INVALID.equals(ready.getReason())
         && !Conditions.REASON_API_ERROR.equals(ready.getReason())) {

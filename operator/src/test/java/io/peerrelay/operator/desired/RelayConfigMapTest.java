@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.peerrelay.operator.api.Lifetimes;
 import io.peerrelay.operator.api.Limits;
 import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.observe.Endpoint;
 import io.peerrelay.testsupport.ToolPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,7 +58,9 @@ class RelayConfigMapTest {
         RelayConfigMap.relayConfigMap(
             relay,
             0,
-            List.of("192.0.2.10:40000", "198.51.100.7:40000", "[2001:db8::10]:40000"),
+            Stream.of("192.0.2.10:40000", "198.51.100.7:40000", "[2001:db8::10]:40000")
+                .map(Endpoint::parse)
+                .toList(),
             // Unsorted and repeated on purpose: the rendering sorts and de-duplicates.
             List.of(
                 "discokey:de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
@@ -78,7 +82,7 @@ class RelayConfigMapTest {
   @Test
   void renderingIsStableForTheSameInputs() {
     PeerRelay relay = Relays.relay(s -> s.setLimits(new Limits()));
-    List<String> endpoints = List.of("203.0.113.1:40000");
+    List<Endpoint> endpoints = List.of(Endpoint.parse("203.0.113.1:40000"));
     assertThat(RelayConfigMap.relayConfigMap(relay, 0, endpoints, Set.of("discokey:ab")))
         .isEqualTo(RelayConfigMap.relayConfigMap(relay, 0, endpoints, List.of("discokey:ab")));
   }

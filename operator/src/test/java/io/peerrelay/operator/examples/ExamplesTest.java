@@ -118,8 +118,7 @@ class ExamplesTest {
     }
     for (int i = 0; i < spec.getReplicas(); i++) {
       assertThat(RelayStatefulSet.relayStatefulSet(relay, i, "relay:test")).isNotNull();
-      RelayService.relayService(relay, i);
-      assertThat(RelayService.overriddenAnnotations(relay, i)).isEmpty();
+      RelayService.desired(relay, i).ifPresent(d -> assertThat(d.overridden()).isEmpty());
       assertThat(RelayConfigMap.relayConfigMap(relay, i, List.of(), List.of()).getData())
           .containsKey("relay.yaml");
     }

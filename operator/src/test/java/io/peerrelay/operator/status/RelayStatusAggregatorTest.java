@@ -6,6 +6,7 @@ import io.peerrelay.operator.api.Condition;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.PeerRelayStatus;
 import io.peerrelay.operator.api.RelayEndpoint;
+import io.peerrelay.operator.observe.Endpoint;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,7 +24,12 @@ class RelayStatusAggregatorTest {
 
   private static ReplicaFacts replica(int i, boolean ready, String... endpoints) {
     return new ReplicaFacts(
-        i, "r-" + i + "-0", ready ? "node-" + i : null, ready, "discokey:" + i, List.of(endpoints));
+        i,
+        "r-" + i + "-0",
+        ready ? "node-" + i : null,
+        ready,
+        "discokey:" + i,
+        Stream.of(endpoints).map(Endpoint::parse).toList());
   }
 
   private static RelayFacts facts(int desired, List<ReplicaFacts> replicas) {
@@ -90,7 +96,8 @@ class RelayStatusAggregatorTest {
     assertThat(condition(again, Conditions.READY).getLastTransitionTime())
         .isEqualTo("2026-11-24T10:00:00Z");
 
-    PeerRelayStatus ready = at(T1).aggregate(first, facts(1, List.of(replica(0, true, "a:1"))));
+    PeerRelayStatus ready =
+        at(T1).aggregate(first, facts(1, List.of(replica(0, true, "192.0.2.1:1"))));
     assertThat(condition(ready, Conditions.READY).getLastTransitionTime())
         .isEqualTo("2026-11-24T10:05:00Z");
     assertThat(condition(ready, Conditions.ACCESS).getLastTransitionTime())
@@ -130,7 +137,7 @@ class RelayStatusAggregatorTest {
             1,
             1,
             "sel",
-            List.of(replica(0, true, "a:1")),
+            List.of(replica(0, true, "192.0.2.1:1")),
             0,
             null,
             null,
@@ -142,7 +149,7 @@ class RelayStatusAggregatorTest {
     Condition exposure = condition(s, Conditions.EXPOSURE);
     assertThat(exposure.getReason()).isEqualTo(Conditions.REASON_ANNOTATION_OVERRIDDEN);
     assertThat(exposure.getMessage()).contains("aws-load-balancer-type");
-    assertThat(s.getEndpointSummary()).isEqualTo("a:1");
+    assertThat(s.getEndpointSummary()).isEqualTo("192.0.2.1:1");
   }
 
   private static PeerRelayStatus working() {
