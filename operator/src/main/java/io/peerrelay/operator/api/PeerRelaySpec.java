@@ -109,6 +109,12 @@ public class PeerRelaySpec {
   @Pattern(DURATION_PATTERN)
   private String drain;
 
+  @JsonPropertyDescription(
+      "Tailnet mode: each replica joins a tailnet as a node (Tailscale's service or Headscale),"
+          + " so stock Tailscale clients use it under the tailnet policy (a grant of"
+          + " tailscale.com/cap/relay). Absent: standalone relays reached through RelayGrants only.")
+  private Tailnet tailnet;
+
   @JsonPropertyDescription("CPU and memory requests and limits of the relay container.")
   private ResourceRequirements resources;
 
@@ -220,6 +226,14 @@ public class PeerRelaySpec {
     this.drain = drain;
   }
 
+  public Tailnet getTailnet() {
+    return tailnet;
+  }
+
+  public void setTailnet(Tailnet tailnet) {
+    this.tailnet = tailnet;
+  }
+
   public ResourceRequirements getResources() {
     return resources;
   }
@@ -315,6 +329,7 @@ public class PeerRelaySpec {
         && Objects.equals(lifetimes, s.lifetimes)
         && Objects.equals(limits, s.limits)
         && Objects.equals(drain, s.drain)
+        && Objects.equals(tailnet, s.tailnet)
         && Objects.equals(resources, s.resources)
         && Objects.equals(nodeSelector, s.nodeSelector)
         && Objects.equals(tolerations, s.tolerations)

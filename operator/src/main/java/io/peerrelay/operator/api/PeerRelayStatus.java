@@ -48,7 +48,9 @@ public class PeerRelayStatus {
       "Number of distinct client keys granted by the RelayGrants selecting this relay.")
   private Integer grantedKeys;
 
-  @JsonPropertyDescription("Ready, Access and Exposure conditions (one entry per type).")
+  @JsonPropertyDescription(
+      "Ready, Access and Exposure conditions, and TailnetRegistered in tailnet mode (one entry"
+          + " per type).")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {

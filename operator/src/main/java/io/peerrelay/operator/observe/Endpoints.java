@@ -150,14 +150,7 @@ public final class Endpoints {
     Set<Endpoint> found = new TreeSet<>();
     switch (type) {
       case NodeAddress:
-        NodeAddressType wanted = spec.nodeAddressType();
-        for (NodeAddress a : in.nodeAddresses()) {
-          // Only the asked-for type: falling back to InternalIP would advertise a private address.
-          if (wanted.name().equals(a.getType())) {
-            literal(a.getAddress()).ifPresent(addr -> found.add(new Endpoint(addr, port)));
-          }
-        }
-        return found;
+        return nodeAddresses(spec.nodeAddressType(), in, port);
       case None:
         return found;
       default:
@@ -201,6 +194,17 @@ public final class Endpoints {
     }
     if (keepHistory) {
       found.addAll(history);
+    }
+    return found;
+  }
+
+  private static Set<Endpoint> nodeAddresses(NodeAddressType wanted, ReplicaInputs in, int port) {
+    Set<Endpoint> found = new TreeSet<>();
+    for (NodeAddress a : in.nodeAddresses()) {
+      // Only the asked-for type: falling back to InternalIP would advertise a private address.
+      if (wanted.name().equals(a.getType())) {
+        literal(a.getAddress()).ifPresent(addr -> found.add(new Endpoint(addr, port)));
+      }
     }
     return found;
   }

@@ -25,6 +25,8 @@ import io.peerrelay.operator.desired.Names;
 import io.peerrelay.operator.observe.Endpoint;
 import io.peerrelay.operator.observe.Endpoints;
 import io.peerrelay.operator.observe.Observed;
+import io.peerrelay.operator.observe.TailnetProbe;
+import io.peerrelay.operator.observe.TailnetReport;
 import io.peerrelay.operator.status.RelayFacts;
 import io.peerrelay.operator.status.RelayStatusAggregator;
 import java.time.Clock;
@@ -77,6 +79,7 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
   private final Endpoints endpoints;
   private final RelayStatusAggregator aggregator;
   private final MeterRegistry registry;
+  private final TailnetProbe tailnetProbe = new TailnetProbe();
 
   /**
    * @param defaultImage relay image for PeerRelays without {@code spec.image}
@@ -123,7 +126,8 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     Observed before = RelayCaches.read(relay, context);
     String specProblem = SpecProblems.first(relay);
     if (specProblem != null) {
-      RelayFacts facts = RelayFacts.of(relay, before, Map.of(), specProblem, null, null, List.of());
+      RelayFacts facts =
+          RelayFacts.of(relay, before, Map.of(), specProblem, null, null, List.of(), Map.of());
       return new Sync(before, before, facts);
     }
     Map<Integer, List<Endpoint>> endpoints = this.endpoints.compute(relay, before);
@@ -134,10 +138,12 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     Observed after = RelayCaches.read(relay, context);
     if (refused != null) {
       RelayFacts facts =
-          RelayFacts.of(relay, after, endpoints, refused, null, rollout.rolling(), List.of());
+          RelayFacts.of(
+              relay, after, endpoints, refused, null, rollout.rolling(), List.of(), Map.of());
       return new Sync(before, after, facts);
     }
     String podSecurity = new PodSecurityCheck(context.getClient()).problem(relay, after, plan);
+    Map<Integer, TailnetReport> tailnet = askTailnet(relay, after);
     RelayFacts facts =
         RelayFacts.of(
             relay,
@@ -146,8 +152,17 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
             null,
             podSecurity,
             rollout.rolling(),
-            plan.overriddenAnnotations());
+            plan.overriddenAnnotations(),
+            tailnet);
     return new Sync(before, after, facts);
+  }
+
+  /** Tailnet mode: what each ready replica's side port says about its node (nothing otherwise). */
+  private Map<Integer, TailnetReport> askTailnet(PeerRelay relay, Observed o) {
+    if (relay.getSpec().getTailnet() == null) {
+      return Map.of();
+    }
+    return tailnetProbe.probe(o.sidePorts(relay.getSpec().getHttpPort()));
   }
 
   /** The caches before and after applying, and the facts the status is built from. */
@@ -184,7 +199,9 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
         Objects.equals(next, previous)
             ? UpdateControl.noUpdate()
             : UpdateControl.patchStatus(statusPatch(relay, next));
-    return next.ready() ? control : control.rescheduleAfter(NOT_READY_REQUEUE);
+    return next.ready() && !tailnetPending(next)
+        ? control
+        : control.rescheduleAfter(NOT_READY_REQUEUE);
   }
 
   /**
@@ -212,6 +229,12 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     return Objects.equals(next, previous)
         ? ErrorStatusUpdateControl.noStatusUpdate()
         : ErrorStatusUpdateControl.patchStatus(statusPatch(relay, next));
+  }
+
+  /** Tailnet mode with a replica not registered yet: look again (the relay registers alone). */
+  private static boolean tailnetPending(PeerRelayStatus s) {
+    var c = s.condition(Conditions.TAILNET_REGISTERED);
+    return c != null && !Conditions.TRUE.equals(c.getStatus());
   }
 
   /** A PeerRelay carrying only identity and status: what a status apply must send. */

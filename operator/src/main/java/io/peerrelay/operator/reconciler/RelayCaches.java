@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.peerrelay.operator.api.ExposureType;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.RelayGrant;
+import io.peerrelay.operator.api.Tailnet;
 import io.peerrelay.operator.dependent.Selectors;
 import io.peerrelay.operator.desired.Names;
 import io.peerrelay.operator.observe.Observed;
@@ -23,11 +24,14 @@ import io.peerrelay.operator.observe.ObservedGrantKeys;
 import io.peerrelay.operator.observe.ObservedSelection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -70,7 +74,8 @@ final class RelayCaches {
                     g -> relaysIn(context, g.getMetadata().getNamespace(), r -> true))
                 .build(),
             context);
-    // Secrets referenced by grants: users create them, so no label selector can narrow this one.
+    // Users' Secrets, referenced by grants (client keys) and by spec.tailnet.authKeySecretRef:
+    // users create them, so no label selector can narrow this one.
     var grantSecrets =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Secret.class, PeerRelay.class)
@@ -80,7 +85,13 @@ final class RelayCaches {
                 // thread); a Secret seen that early needs no mapping: every PeerRelay is
                 // reconciled once the controller starts.
                 .withSecondaryToPrimaryMapper(
-                    s -> !grants.isRunning() ? Set.of() : relaysGrantedBy(context, grants, s))
+                    s -> {
+                      Set<ResourceID> relays = new HashSet<>(authKeyUsers(context, s));
+                      if (grants.isRunning()) {
+                        relays.addAll(relaysGrantedBy(context, grants, s));
+                      }
+                      return relays;
+                    })
                 .build(),
             context);
     return List.of(pods, grants, grantSecrets);
@@ -91,6 +102,7 @@ final class RelayCaches {
     String ns = relay.getMetadata().getNamespace();
     var grantSource = informer(context, RelayGrant.class, GRANTS);
     var secretSource = informer(context, Secret.class, GRANT_SECRETS);
+    Function<String, Secret> userSecret = n -> secretSource.get(new ResourceID(n, ns)).orElse(null);
     List<RelayGrant> grants =
         grantSource
             .list(ns, g -> selects(g, relay))
@@ -98,18 +110,22 @@ final class RelayCaches {
             .toList();
     SortedSet<String> keys = new TreeSet<>();
     for (RelayGrant g : grants) {
-      keys.addAll(
-          ObservedGrantKeys.resolve(
-                  g, name -> secretSource.get(new ResourceID(name, ns)).orElse(null))
-              .keys());
+      keys.addAll(ObservedGrantKeys.resolve(g, userSecret).keys());
     }
     String name = relay.getMetadata().getName();
+    List<Secret> ours =
+        context
+            .getSecondaryResourcesAsStream(Secret.class)
+            .filter(s -> isChildOf(s.getMetadata().getLabels(), name))
+            .toList();
+    // Key and node-state Secrets carry the same replica labels; their names tell them apart.
     Map<Integer, Secret> keySecrets =
         Observed.byReplica(
-            context
-                .getSecondaryResourcesAsStream(Secret.class)
-                .filter(s -> isChildOf(s.getMetadata().getLabels(), name))
-                .toList(),
+            ours.stream().filter(s -> named(s, i -> Names.replica(name, i))).toList(),
+            RelayCaches::replicaOf);
+    Map<Integer, Secret> tailnetSecrets =
+        Observed.byReplica(
+            ours.stream().filter(s -> named(s, i -> Names.tailnetState(name, i))).toList(),
             RelayCaches::replicaOf);
     Map<Integer, Pod> pods =
         Observed.byReplica(context.getSecondaryResources(Pod.class), RelayCaches::replicaOf);
@@ -122,7 +138,47 @@ final class RelayCaches {
         pods,
         nodesOf(relay, pods, context),
         grants,
-        keys);
+        keys,
+        tailnetSecrets,
+        authKeyProblem(relay, userSecret));
+  }
+
+  /**
+   * Why the tailnet auth key cannot be read, naming the Secret and key; null when it can or when
+   * tailnet mode is off.
+   */
+  static String authKeyProblem(PeerRelay relay, Function<String, Secret> secrets) {
+    Tailnet t = relay.getSpec() == null ? null : relay.getSpec().getTailnet();
+    if (t == null || t.authKeySecretName() == null) {
+      return null;
+    }
+    Secret s = secrets.apply(t.authKeySecretName());
+    if (s == null) {
+      return "Secret " + t.authKeySecretName() + " not found";
+    }
+    String key = t.authKeyOrDefault();
+    boolean present =
+        (s.getData() != null && s.getData().get(key) != null)
+            || (s.getStringData() != null && s.getStringData().get(key) != null);
+    return present ? null : "Secret " + t.authKeySecretName() + " has no key " + key;
+  }
+
+  /** Whether {@code s} is named as {@code nameOf} names the replica its labels give. */
+  private static boolean named(Secret s, IntFunction<String> nameOf) {
+    Integer i = replicaOf(s);
+    return i != null && nameOf.apply(i).equals(s.getMetadata().getName());
+  }
+
+  /** The PeerRelays of {@code s}'s namespace whose tailnet auth key is in {@code s}. */
+  private static Set<ResourceID> authKeyUsers(EventSourceContext<PeerRelay> context, Secret s) {
+    String name = s.getMetadata().getName();
+    return relaysIn(
+        context,
+        s.getMetadata().getNamespace(),
+        r ->
+            r.getSpec() != null
+                && r.getSpec().getTailnet() != null
+                && name.equals(r.getSpec().getTailnet().authKeySecretName()));
   }
 
   /**

@@ -29,6 +29,20 @@ final class RelayGauges {
           Conditions.REASON_API_ERROR,
           Conditions.UNKNOWN);
 
+  /** {@code peerrelay_tailnet_relays{reason}}: PeerRelays in tailnet mode by TailnetRegistered. */
+  static final String TAILNET_NAME = "peerrelay_tailnet_relays";
+
+  /** Every TailnetRegistered reason, plus "Unknown" for a relay without the condition yet. */
+  static final List<String> TAILNET_REASONS =
+      List.of(
+          Conditions.REASON_REGISTERED,
+          Conditions.REASON_PENDING,
+          Conditions.REASON_AUTH_KEY_MISSING,
+          Conditions.REASON_AUTH_KEY_REFUSED,
+          Conditions.REASON_NODE_KEY_EXPIRED,
+          Conditions.REASON_CONTROL_UNREACHABLE,
+          Conditions.UNKNOWN);
+
   private RelayGauges() {}
 
   static void register(MeterRegistry registry, IndexedResourceCache<PeerRelay> cache) {
@@ -38,6 +52,24 @@ final class RelayGauges {
           .tag("reason", reason)
           .register(registry);
     }
+    for (String reason : TAILNET_REASONS) {
+      Gauge.builder(
+              TAILNET_NAME,
+              cache,
+              c -> c.list().filter(r -> reason.equals(tailnetReasonOf(r))).count())
+          .description("PeerRelays in tailnet mode by the reason of their TailnetRegistered")
+          .tag("reason", reason)
+          .register(registry);
+    }
+  }
+
+  /** The TailnetRegistered reason; null outside tailnet mode (counted nowhere). */
+  private static String tailnetReasonOf(PeerRelay r) {
+    if (r.getSpec() == null || r.getSpec().getTailnet() == null) {
+      return null;
+    }
+    var c = r.getStatus() == null ? null : r.getStatus().condition(Conditions.TAILNET_REGISTERED);
+    return c == null || c.getReason() == null ? Conditions.UNKNOWN : c.getReason();
   }
 
   private static String reasonOf(PeerRelay r) {

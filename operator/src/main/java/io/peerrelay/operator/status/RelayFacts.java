@@ -1,9 +1,11 @@
 package io.peerrelay.operator.status;
 
 import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.api.Tailnet;
 import io.peerrelay.operator.desired.Names;
 import io.peerrelay.operator.observe.Endpoint;
 import io.peerrelay.operator.observe.Observed;
+import io.peerrelay.operator.observe.TailnetReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import java.util.Map;
  * @param podSecurityProblem why Pod Security admission rejects the relay pods, or null
  * @param rollingReplica the replica whose template is being updated, or null when none
  * @param overriddenAnnotations user Service annotations the operator replaced, sorted
+ * @param tailnet tailnet mode's facts beyond the replicas' reports, or null when it is off
  */
 public record RelayFacts(
     long generation,
@@ -31,7 +34,8 @@ public record RelayFacts(
     String configProblem,
     String podSecurityProblem,
     Integer rollingReplica,
-    List<String> overriddenAnnotations) {
+    List<String> overriddenAnnotations,
+    TailnetFacts tailnet) {
 
   public RelayFacts {
     replicas = List.copyOf(replicas);
@@ -43,6 +47,7 @@ public record RelayFacts(
    * out (pure: every input is already at hand).
    *
    * @param endpoints per replica, its computed endpoints (empty when the spec is invalid)
+   * @param tailnet per replica, what its side port reported (empty outside tailnet mode)
    */
   public static RelayFacts of(
       PeerRelay relay,
@@ -51,11 +56,12 @@ public record RelayFacts(
       String configProblem,
       String podSecurityProblem,
       Integer rollingReplica,
-      List<String> overriddenAnnotations) {
+      List<String> overriddenAnnotations,
+      Map<Integer, TailnetReport> tailnet) {
     int n = relay.getSpec() == null ? 0 : relay.getSpec().replicaCount();
     List<ReplicaFacts> replicas = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      replicas.add(ReplicaFacts.of(i, o, endpoints.getOrDefault(i, List.of())));
+      replicas.add(ReplicaFacts.of(i, o, endpoints.getOrDefault(i, List.of()), tailnet.get(i)));
     }
     return new RelayFacts(
         relay.getMetadata().getGeneration(),
@@ -66,6 +72,18 @@ public record RelayFacts(
         configProblem,
         podSecurityProblem,
         rollingReplica,
-        overriddenAnnotations);
+        overriddenAnnotations,
+        tailnetFacts(relay, o));
+  }
+
+  private static TailnetFacts tailnetFacts(PeerRelay relay, Observed o) {
+    Tailnet t = relay.getSpec() == null ? null : relay.getSpec().getTailnet();
+    return t == null
+        ? null
+        : new TailnetFacts(
+            t.controlUrlOrDefault(),
+            t.authKeySecretName(),
+            t.authKeyOrDefault(),
+            o.tailnetAuthProblem());
   }
 }

@@ -29,11 +29,12 @@ class RelayStatusAggregatorTest {
         ready ? "node-" + i : null,
         ready,
         "discokey:" + i,
-        Stream.of(endpoints).map(Endpoint::parse).toList());
+        Stream.of(endpoints).map(Endpoint::parse).toList(),
+        null);
   }
 
   private static RelayFacts facts(int desired, List<ReplicaFacts> replicas) {
-    return new RelayFacts(7, desired, "sel", replicas, 1, null, null, null, List.of());
+    return new RelayFacts(7, desired, "sel", replicas, 1, null, null, null, List.of(), null);
   }
 
   private static RelayStatusAggregator at(Instant t) {
@@ -59,19 +60,28 @@ class RelayStatusAggregatorTest {
         Arguments.of(
             "config problem wins over everything",
             new RelayFacts(
-                7, 2, "sel", List.of(ok0, ok1), 1, "spec.udpPort: x", "psa", 1, List.of()),
+                7, 2, "sel", List.of(ok0, ok1), 1, "spec.udpPort: x", "psa", 1, List.of(), null),
             "False",
             "ConfigInvalid"),
         Arguments.of(
             "pod security wins over pending pods",
             new RelayFacts(
-                7, 1, "sel", List.of(replica(0, false)), 1, null, "forbidden", null, List.of()),
+                7,
+                1,
+                "sel",
+                List.of(replica(0, false)),
+                1,
+                null,
+                "forbidden",
+                null,
+                List.of(),
+                null),
             "False",
             "PodSecurityBlocked"),
         Arguments.of(
             "rolling replica reports progress",
             new RelayFacts(
-                7, 2, "sel", List.of(ok0, replica(1, false)), 1, null, null, 1, List.of()),
+                7, 2, "sel", List.of(ok0, replica(1, false)), 1, null, null, 1, List.of(), null),
             "False",
             "Progressing"));
   }
@@ -142,7 +152,8 @@ class RelayStatusAggregatorTest {
             null,
             null,
             null,
-            List.of("service.beta.kubernetes.io/aws-load-balancer-type"));
+            List.of("service.beta.kubernetes.io/aws-load-balancer-type"),
+            null);
     PeerRelayStatus s = at(T0).aggregate(null, f);
     assertThat(condition(s, Conditions.ACCESS).getReason()).isEqualTo(Conditions.REASON_NO_GRANTS);
     assertThat(condition(s, Conditions.ACCESS).getStatus()).isEqualTo(Conditions.FALSE);
