@@ -77,16 +77,19 @@ class ExamplesTest {
   void examplesExistForEveryExposureModeAndForGrants() throws IOException {
     Set<String> modes = new java.util.TreeSet<>();
     boolean grant = false;
+    boolean tailnet = false;
     for (Path file : exampleFiles().toList()) {
       for (HasMetadata r : read(file)) {
         if (r instanceof PeerRelay relay) {
           modes.add(relay.getSpec().getExposure().getType().name());
+          tailnet |= relay.getSpec().getTailnet() != null;
         }
         grant |= r instanceof RelayGrant;
       }
     }
     assertThat(modes).containsExactlyInAnyOrder("AWSNLB", "LoadBalancer", "NodeAddress", "None");
     assertThat(grant).isTrue();
+    assertThat(tailnet).as("a tailnet-mode example").isTrue();
   }
 
   @ParameterizedTest
