@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.PeerRelay;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@code peerrelay_relays{reason}}: how many PeerRelays the operator sees, by Ready reason, read
@@ -46,18 +47,34 @@ final class RelayGauges {
   private RelayGauges() {}
 
   static void register(MeterRegistry registry, IndexedResourceCache<PeerRelay> cache) {
-    for (String reason : REASONS) {
-      Gauge.builder(NAME, cache, c -> c.list().filter(r -> reason.equals(reasonOf(r))).count())
-          .description("PeerRelays by the reason of their Ready condition")
-          .tag("reason", reason)
-          .register(registry);
-    }
-    for (String reason : TAILNET_REASONS) {
+    register(
+        registry,
+        cache,
+        NAME,
+        "PeerRelays by the reason of their Ready condition",
+        REASONS,
+        RelayGauges::reasonOf);
+    register(
+        registry,
+        cache,
+        TAILNET_NAME,
+        "PeerRelays in tailnet mode by the reason of their TailnetRegistered condition",
+        TAILNET_REASONS,
+        RelayGauges::tailnetReasonOf);
+  }
+
+  /** One gauge per reason, counting the cached PeerRelays {@code reasonOf} gives it. */
+  private static void register(
+      MeterRegistry registry,
+      IndexedResourceCache<PeerRelay> cache,
+      String name,
+      String description,
+      List<String> reasons,
+      Function<PeerRelay, String> reasonOf) {
+    for (String reason : reasons) {
       Gauge.builder(
-              TAILNET_NAME,
-              cache,
-              c -> c.list().filter(r -> reason.equals(tailnetReasonOf(r))).count())
-          .description("PeerRelays in tailnet mode by the reason of their TailnetRegistered")
+              name, cache, c -> c.list().filter(r -> reason.equals(reasonOf.apply(r))).count())
+          .description(description)
           .tag("reason", reason)
           .register(registry);
     }
