@@ -12,6 +12,9 @@ public final class Conditions {
   /** Type (PeerRelay): whether the exposure was built as the user asked. */
   public static final String EXPOSURE = "Exposure";
 
+  /** Type (PeerRelay, tailnet mode): whether every replica's node is registered with control. */
+  public static final String TAILNET_REGISTERED = "TailnetRegistered";
+
   /** Status value. */
   public static final String TRUE = "True";
 
@@ -60,6 +63,24 @@ public final class Conditions {
 
   /** Exposure reason: a user Service annotation was replaced by a value the operator needs. */
   public static final String REASON_ANNOTATION_OVERRIDDEN = "AnnotationOverridden";
+
+  /** TailnetRegistered reason: every replica's node is registered. */
+  public static final String REASON_REGISTERED = "Registered";
+
+  /** TailnetRegistered reason: no auth key (the Secret or its key is absent): create it. */
+  public static final String REASON_AUTH_KEY_MISSING = "AuthKeyMissing";
+
+  /** TailnetRegistered reason: control refused the auth key (invalid, expired, used up). */
+  public static final String REASON_AUTH_KEY_REFUSED = "AuthKeyRefused";
+
+  /** TailnetRegistered reason: a node key expired; the relay re-registers with the auth key. */
+  public static final String REASON_NODE_KEY_EXPIRED = "NodeKeyExpired";
+
+  /** TailnetRegistered reason: the relay cannot reach the coordination server. */
+  public static final String REASON_CONTROL_UNREACHABLE = "ControlUnreachable";
+
+  /** TailnetRegistered reason: pods not ready yet, or the relay is still registering. */
+  public static final String REASON_PENDING = "Pending";
 
   /** RelayGrant Ready reason: every source resolved. */
   public static final String REASON_RESOLVED = "Resolved";

@@ -109,6 +109,12 @@ public class PeerRelaySpec {
   @Pattern(DURATION_PATTERN)
   private String drain;
 
+  @JsonPropertyDescription(
+      "Tailnet mode: each replica joins a tailnet as a node (Tailscale's service or Headscale),"
+          + " so stock Tailscale clients use it under the tailnet policy (a grant of"
+          + " tailscale.com/cap/relay). Absent: standalone relays reached through RelayGrants only.")
+  private Tailnet tailnet;
+
   @JsonPropertyDescription("CPU and memory requests and limits of the relay container.")
   private ResourceRequirements resources;
 
@@ -220,6 +226,14 @@ public class PeerRelaySpec {
     this.drain = drain;
   }
 
+  public Tailnet getTailnet() {
+    return tailnet;
+  }
+
+  public void setTailnet(Tailnet tailnet) {
+    this.tailnet = tailnet;
+  }
+
   public ResourceRequirements getResources() {
     return resources;
   }
@@ -268,6 +282,36 @@ public class PeerRelaySpec {
     this.podLabels = podLabels;
   }
 
+  // Spec defaults, in one place. Not bean getters (no get/is prefix): neither Jackson nor the CRD
+  // generator sees them, so the stored object stays as the user wrote it.
+
+  /** {@code spec.exposure}, or the default exposure (one AWS NLB per replica) when absent. */
+  public Exposure exposureOrDefault() {
+    return exposure == null ? new Exposure() : exposure;
+  }
+
+  /** The exposure mode, AWSNLB when unset. */
+  public ExposureType exposureType() {
+    ExposureType type = exposureOrDefault().getType();
+    return type == null ? ExposureType.AWSNLB : type;
+  }
+
+  /** Which Node address NodeAddress mode advertises, ExternalIP when unset. */
+  public NodeAddressType nodeAddressType() {
+    NodeAddressType type = exposureOrDefault().getNodeAddressType();
+    return type == null ? NodeAddressType.ExternalIP : type;
+  }
+
+  /** {@code spec.drain}, or {@link #DEFAULT_DRAIN} when unset. */
+  public String drainOrDefault() {
+    return drain == null || drain.isEmpty() ? DEFAULT_DRAIN : drain;
+  }
+
+  /** {@code spec.replicas}, 0 when unset or negative (a spec that slipped past validation). */
+  public int replicaCount() {
+    return replicas == null ? 0 : Math.max(0, replicas);
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof PeerRelaySpec)) {
@@ -285,6 +329,7 @@ public class PeerRelaySpec {
         && Objects.equals(lifetimes, s.lifetimes)
         && Objects.equals(limits, s.limits)
         && Objects.equals(drain, s.drain)
+        && Objects.equals(tailnet, s.tailnet)
         && Objects.equals(resources, s.resources)
         && Objects.equals(nodeSelector, s.nodeSelector)
         && Objects.equals(tolerations, s.tolerations)

@@ -48,7 +48,9 @@ public class PeerRelayStatus {
       "Number of distinct client keys granted by the RelayGrants selecting this relay.")
   private Integer grantedKeys;
 
-  @JsonPropertyDescription("Ready, Access and Exposure conditions (one entry per type).")
+  @JsonPropertyDescription(
+      "Ready, Access and Exposure conditions, and TailnetRegistered in tailnet mode (one entry"
+          + " per type).")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {
@@ -121,6 +123,26 @@ public class PeerRelayStatus {
 
   public void setConditions(List<Condition> conditions) {
     this.conditions = conditions;
+  }
+
+  /** The condition of {@code type}, or null (not a bean getter: never serialized). */
+  public Condition condition(String type) {
+    if (conditions == null) {
+      return null;
+    }
+    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+  }
+
+  /** The Ready condition's reason, or null before the first reconcile. */
+  public String readyReason() {
+    Condition ready = condition(Conditions.READY);
+    return ready == null ? null : ready.getReason();
+  }
+
+  /** Whether the Ready condition is True. */
+  public boolean ready() {
+    Condition ready = condition(Conditions.READY);
+    return ready != null && Conditions.TRUE.equals(ready.getStatus());
   }
 
   @Override

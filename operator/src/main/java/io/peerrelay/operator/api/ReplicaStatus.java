@@ -28,6 +28,10 @@ public class ReplicaStatus {
       "The replica's relay disco public key (discokey:<hex>); stable across restarts.")
   private String publicKey;
 
+  @JsonPropertyDescription(
+      "Tailnet mode: the replica's node as its relay reports it (name, addresses, online).")
+  private ReplicaTailnetStatus tailnet;
+
   @JsonPropertyDescription("Endpoints (ip:port) the replica advertises to clients.")
   private List<String> endpoints = new ArrayList<>();
 
@@ -71,6 +75,14 @@ public class ReplicaStatus {
     this.publicKey = publicKey;
   }
 
+  public ReplicaTailnetStatus getTailnet() {
+    return tailnet;
+  }
+
+  public void setTailnet(ReplicaTailnetStatus tailnet) {
+    this.tailnet = tailnet;
+  }
+
   public List<String> getEndpoints() {
     return endpoints;
   }
@@ -90,12 +102,13 @@ public class ReplicaStatus {
         && Objects.equals(node, r.node)
         && Objects.equals(ready, r.ready)
         && Objects.equals(publicKey, r.publicKey)
-        && Objects.equals(endpoints, r.endpoints);
+        && Objects.equals(endpoints, r.endpoints)
+        && Objects.equals(tailnet, r.tailnet);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(index, podName, node, ready, publicKey, endpoints);
+    return Objects.hash(index, podName, node, ready, publicKey, endpoints, tailnet);
   }
 
   @Override

@@ -2,15 +2,7 @@ package io.peerrelay.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.peerrelay.operator.api.PeerRelay;
-import io.peerrelay.operator.desired.RelayConfigMap;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -18,24 +10,14 @@ import java.util.Map;
  * granted to the relay. The relay hot-reloads it, so updating it never restarts a pod.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Selectors.MANAGED))
-public class RelayConfigMapsDependent extends CRUDKubernetesDependentResource<ConfigMap, PeerRelay>
-    implements CRUDKubernetesBulkDependentResource<ConfigMap, PeerRelay>,
-        KubernetesBulkDependentResource<ConfigMap, PeerRelay> {
+public class RelayConfigMapsDependent extends PlannedDependent<ConfigMap> {
 
   public RelayConfigMapsDependent() {
     super(ConfigMap.class);
   }
 
   @Override
-  public Map<ResourceID, ConfigMap> desiredResources(PeerRelay relay, Context<PeerRelay> context) {
-    RelayPlan plan = RelayPlan.of(context);
-    Map<ResourceID, ConfigMap> out = new HashMap<>();
-    for (int i = 0; i < relay.getSpec().getReplicas(); i++) {
-      ConfigMap cm =
-          ChildMetadata.withAnnotationMap(
-              RelayConfigMap.relayConfigMap(relay, i, plan.endpointsOf(i), plan.grantedKeys()));
-      out.put(ResourceID.fromResource(cm), cm);
-    }
-    return out;
+  Map<Integer, ConfigMap> planned(RelayPlan plan) {
+    return plan.configMaps();
   }
 }

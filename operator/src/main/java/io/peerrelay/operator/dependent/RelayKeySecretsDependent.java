@@ -12,15 +12,18 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.desired.Names;
+import io.peerrelay.operator.desired.RelayKeys;
 import io.peerrelay.operator.desired.RelaySecret;
-import io.peerrelay.operator.observe.DiscoKeys;
+import io.peerrelay.operator.desired.TailnetStateSecret;
+import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * One relay key Secret per replica: created once, never updated, never deleted by the operator.
+ * One relay key Secret per replica, and in tailnet mode one node-state Secret per replica: created
+ * once, never updated, never deleted by the operator.
  *
  * <p>Only a {@link Creator} on purpose: JOSDK then neither updates nor deletes it, so a replica
  * keeps its relay identity (its disco key, which clients and status point at) across operator
@@ -33,6 +36,8 @@ public class RelayKeySecretsDependent extends KubernetesDependentResource<Secret
         KubernetesBulkDependentResource<Secret, PeerRelay>,
         SecondaryToPrimaryMapper<Secret> {
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   public RelayKeySecretsDependent() {
     super(Secret.class);
   }
@@ -41,17 +46,28 @@ public class RelayKeySecretsDependent extends KubernetesDependentResource<Secret
   public Map<ResourceID, Secret> desiredResources(PeerRelay relay, Context<PeerRelay> context) {
     Map<ResourceID, Secret> existing = getSecondaryResources(relay, context);
     Map<ResourceID, Secret> out = new HashMap<>();
-    for (int i = 0; i < relay.getSpec().getReplicas(); i++) {
-      ResourceID id = new ResourceID(Names.replica(relay, i), relay.getMetadata().getNamespace());
+    String ns = relay.getMetadata().getNamespace();
+    for (int i = 0; i < relay.getSpec().replicaCount(); i++) {
+      ResourceID id = new ResourceID(Names.replica(relay, i), ns);
       // An existing key is desired as it is: a new key is generated only for a missing Secret.
       out.put(id, existing.containsKey(id) ? existing.get(id) : newKeySecret(relay, i));
+      if (relay.getSpec().getTailnet() != null) {
+        // The node state likewise: created once, and kept even if tailnet mode is switched off
+        // again (the operator never deletes what it cannot rebuild: the node's identity).
+        ResourceID state = new ResourceID(Names.tailnetState(relay, i), ns);
+        out.put(
+            state,
+            existing.containsKey(state)
+                ? existing.get(state)
+                : TailnetStateSecret.tailnetStateSecret(relay, i, RANDOM));
+      }
     }
     return out;
   }
 
   /** A key Secret with a freshly generated X25519 disco key. */
   private static Secret newKeySecret(PeerRelay relay, int i) {
-    DiscoKeys.DiscoKeyPair pair = DiscoKeys.generate();
+    RelayKeys.DiscoKeyPair pair = RelayKeys.generateDisco();
     return RelaySecret.relaySecret(relay, i, pair.privateKey(), pair.publicKey());
   }
 

@@ -55,6 +55,25 @@ public final class Names {
   /** The key file the config points to. */
   public static final String KEY_FILE = KEY_DIR + "/" + KEY_KEY;
 
+  /** Where the tailnet auth-key Secret is mounted (the user's Secret, one projected key). */
+  public static final String TAILNET_AUTH_DIR = "/etc/peerrelay/tailnet-auth";
+
+  /** File name the auth key is projected to, whatever its key in the user's Secret. */
+  public static final String TAILNET_AUTH_KEY_FILE_NAME = "authkey";
+
+  /** The auth-key file the config points to. */
+  public static final String TAILNET_AUTH_FILE =
+      TAILNET_AUTH_DIR + "/" + TAILNET_AUTH_KEY_FILE_NAME;
+
+  /** Where the node-state Secret is mounted (read-only). */
+  public static final String TAILNET_STATE_DIR = "/etc/peerrelay/tailnet-state";
+
+  /** Node-state Secret data key and file name of the machine private key. */
+  public static final String TAILNET_MACHINE_KEY = "machine.key";
+
+  /** Node-state Secret data key and file name of the node private key. */
+  public static final String TAILNET_NODE_KEY = "node.key";
+
   /** Readiness path of the relay's HTTP port. */
   public static final String READINESS_PATH = "/readyz";
 
@@ -87,6 +106,16 @@ public final class Names {
       throw new IllegalArgumentException("negative replica index " + index);
     }
     return relayName + "-" + index;
+  }
+
+  /** The node-state Secret of replica {@code index} in tailnet mode. */
+  public static String tailnetState(PeerRelay relay, int index) {
+    return tailnetState(relay.getMetadata().getName(), index);
+  }
+
+  /** The node-state Secret of replica {@code index} in tailnet mode. */
+  public static String tailnetState(String relayName, int index) {
+    return replica(relayName, index) + "-tailnet";
   }
 
   /** The pod of replica {@code index} (its StatefulSet has one pod, ordinal 0). */

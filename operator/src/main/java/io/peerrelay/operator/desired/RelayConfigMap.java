@@ -12,6 +12,8 @@ import io.peerrelay.operator.api.Lifetimes;
 import io.peerrelay.operator.api.Limits;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.PeerRelaySpec;
+import io.peerrelay.operator.api.Tailnet;
+import io.peerrelay.operator.observe.Endpoint;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
@@ -43,6 +45,7 @@ public final class RelayConfigMap {
     "keyFile",
     "advertisedEndpoints",
     "allowedClientKeys",
+    "tailnet",
     "lifetimes",
     "limits",
     "shutdown"
@@ -54,9 +57,15 @@ public final class RelayConfigMap {
       String keyFile,
       List<String> advertisedEndpoints,
       List<String> allowedClientKeys,
+      ConfigTailnet tailnet,
       ConfigLifetimes lifetimes,
       ConfigLimits limits,
       Shutdown shutdown) {}
+
+  /** {@code tailnet:} section (tailnet mode only). */
+  @JsonPropertyOrder({"controlUrl", "authKeyFile", "stateDir", "hostname", "tags"})
+  public record ConfigTailnet(
+      String controlUrl, String authKeyFile, String stateDir, String hostname, List<String> tags) {}
 
   /** {@code lifetimes:} section. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -77,11 +86,12 @@ public final class RelayConfigMap {
   /**
    * The ConfigMap of replica {@code index}.
    *
-   * @param endpoints the replica's advertised endpoints, already sorted (see observe/Endpoints)
+   * @param endpoints the replica's advertised endpoints, already sorted (see observe/Endpoints);
+   *     written here as text
    * @param clientKeys granted client keys ({@code discokey:<hex>}); sorted and de-duplicated here
    */
   public static ConfigMap relayConfigMap(
-      PeerRelay relay, int index, List<String> endpoints, Collection<String> clientKeys) {
+      PeerRelay relay, int index, List<Endpoint> endpoints, Collection<String> clientKeys) {
     ConfigMap configMap =
         new ConfigMapBuilder()
             .withNewMetadata()
@@ -90,7 +100,8 @@ public final class RelayConfigMap {
             .withLabels(Names.replicaLabels(relay, index))
             .endMetadata()
             .addToData(
-                Names.CONFIG_KEY, render(relayConfig(relay.getSpec(), endpoints, clientKeys)))
+                Names.CONFIG_KEY,
+                render(relayConfig(relay.getSpec(), endpoints, clientKeys, tailnet(relay, index))))
             .build();
     Owners.own(configMap, relay);
     return configMap;
@@ -98,7 +109,10 @@ public final class RelayConfigMap {
 
   /** The config document of a replica; optional sections appear only when the spec sets them. */
   public static RelayConfig relayConfig(
-      PeerRelaySpec spec, List<String> endpoints, Collection<String> clientKeys) {
+      PeerRelaySpec spec,
+      List<Endpoint> endpoints,
+      Collection<String> clientKeys,
+      ConfigTailnet tailnet) {
     Lifetimes l = spec.getLifetimes();
     Limits m = spec.getLimits();
     String drain = spec.getDrain();
@@ -107,9 +121,10 @@ public final class RelayConfigMap {
         spec.getUdpPort(),
         spec.getHttpPort(),
         Names.KEY_FILE,
-        List.copyOf(endpoints),
+        endpoints.stream().map(Endpoint::toString).toList(),
         // Sorted so the same grants always give the same bytes (no reload, no status churn).
         List.copyOf(new TreeSet<>(clientKeys)),
+        tailnet,
         l == null ? null : new ConfigLifetimes(l.getBind(), l.getSteadyState(), l.getGcInterval()),
         m == null
             ? null
@@ -118,6 +133,23 @@ public final class RelayConfigMap {
                 m.getHandshakesPerSecondPerSource(),
                 m.getHandshakeBurstPerSource()),
         drain == null || drain.isEmpty() ? null : new Shutdown(drain));
+  }
+
+  /**
+   * Replica {@code index}'s {@code tailnet:} section: where the pod mounts the auth key and the
+   * node state, and its node's hostname; null outside tailnet mode.
+   */
+  static ConfigTailnet tailnet(PeerRelay relay, int index) {
+    Tailnet t = relay.getSpec().getTailnet();
+    if (t == null) {
+      return null;
+    }
+    return new ConfigTailnet(
+        t.controlUrlOrDefault(),
+        Names.TAILNET_AUTH_FILE,
+        Names.TAILNET_STATE_DIR,
+        Names.replica(t.hostnamePrefixOr(relay.getMetadata().getName()), index),
+        List.copyOf(t.tagsOrEmpty()));
   }
 
   /** The config file's bytes (as text) for a config document. */

@@ -53,13 +53,4 @@ public final class RelaySecret {
         .map(m -> m.getAnnotations())
         .map(a -> a.get(Names.ANNOTATION_PUBLIC_KEY));
   }
-
-  /** The private key text ({@code discoprivkey:<hex>}) stored in an existing key Secret. */
-  public static Optional<String> privateKey(Secret secret) {
-    if (secret.getData() == null || secret.getData().get(Names.KEY_KEY) == null) {
-      return Optional.empty();
-    }
-    byte[] raw = Base64.getDecoder().decode(secret.getData().get(Names.KEY_KEY));
-    return Optional.of(new String(raw, StandardCharsets.US_ASCII).strip());
-  }
 }

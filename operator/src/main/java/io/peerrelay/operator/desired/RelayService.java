@@ -3,7 +3,6 @@ package io.peerrelay.operator.desired;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.peerrelay.operator.api.ElasticIP;
 import io.peerrelay.operator.api.Exposure;
 import io.peerrelay.operator.api.ExposureType;
 import io.peerrelay.operator.api.PeerRelay;
@@ -45,23 +44,14 @@ public final class RelayService {
 
   private RelayService() {}
 
-  /** The Service of replica {@code index}; empty for NodeAddress and None exposure. */
-  public static Optional<Service> relayService(PeerRelay relay, int index) {
-    return desired(relay, index).map(Desired::service);
-  }
-
   /**
-   * The user annotations replaced on replica {@code index}'s Service (for the Exposure condition).
+   * The Service of replica {@code index} with the user annotations it had to replace; empty for
+   * NodeAddress and None exposure.
    */
-  public static List<OverriddenAnnotation> overriddenAnnotations(PeerRelay relay, int index) {
-    return desired(relay, index).map(Desired::overridden).orElse(List.of());
-  }
-
-  /** The Service of replica {@code index} with the overridden user annotations. */
   public static Optional<Desired> desired(PeerRelay relay, int index) {
     PeerRelaySpec spec = relay.getSpec();
-    Exposure exposure = spec.getExposure() == null ? new Exposure() : spec.getExposure();
-    ExposureType type = exposure.getType() == null ? ExposureType.AWSNLB : exposure.getType();
+    Exposure exposure = spec.exposureOrDefault();
+    ExposureType type = spec.exposureType();
     if (type == ExposureType.NodeAddress || type == ExposureType.None) {
       return Optional.empty();
     }
@@ -145,11 +135,6 @@ public final class RelayService {
               }
             });
     return forced;
-  }
-
-  /** The Elastic IP allocation replica {@code index} is pinned to, if any. */
-  public static Optional<String> pinnedAllocation(PeerRelaySpec spec, int index) {
-    return RelayStatefulSet.pinnedElasticIp(spec, index).map(ElasticIP::getAllocationID);
   }
 
   private static String emptyToNull(String s) {

@@ -10,11 +10,15 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.peerrelay.operator.api.ElasticIP;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.PeerRelaySpec;
+import io.peerrelay.operator.api.Tailnet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +42,9 @@ public final class RelayStatefulSet {
   public static final long TERMINATION_MARGIN_SECONDS = 5;
 
   private static final int MODE_OWNER_GROUP_READ = 0440;
+
+  private static final String TAILNET_AUTH_VOLUME = "tailnet-auth";
+  private static final String TAILNET_STATE_VOLUME = "tailnet-state";
 
   private RelayStatefulSet() {}
 
@@ -87,11 +94,7 @@ public final class RelayStatefulSet {
 
   /** Seconds the kubelet waits after SIGTERM: the configured drain plus a margin. */
   public static long terminationGracePeriodSeconds(PeerRelaySpec spec) {
-    Duration drain =
-        GoDuration.parse(
-            spec.getDrain() == null || spec.getDrain().isEmpty()
-                ? PeerRelaySpec.DEFAULT_DRAIN
-                : spec.getDrain());
+    Duration drain = GoDuration.parse(spec.drainOrDefault());
     long seconds = drain.getSeconds() + (drain.getNano() > 0 ? 1 : 0);
     return seconds + TERMINATION_MARGIN_SECONDS;
   }
@@ -121,52 +124,95 @@ public final class RelayStatefulSet {
   private static PodSpec podSpec(PeerRelay relay, int index, String defaultImage) {
     PeerRelaySpec spec = relay.getSpec();
     String name = Names.replica(relay, index);
-    return new PodSpecBuilder()
-        // The relay must see client source addresses and own a node port: host network, and
-        // hostPorts so the scheduler never puts two relays of the same port on one node.
-        .withHostNetwork(true)
-        .withDnsPolicy("ClusterFirstWithHostNet")
-        // Relays never talk to the API server.
-        .withAutomountServiceAccountToken(false)
-        .withEnableServiceLinks(false)
-        .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds(spec))
-        .withNodeSelector(nodeSelector(spec, index))
-        .withTolerations(nullIfEmpty(spec.getTolerations()))
-        .withImagePullSecrets(nullIfEmpty(spec.getImagePullSecrets()))
-        .withPriorityClassName(emptyToNull(spec.getPriorityClassName()))
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(RELAY_UID)
-        .withRunAsGroup(RELAY_UID)
-        // fsGroup makes the 0440 key file readable by the relay's group.
-        .withFsGroup(RELAY_UID)
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
-        .withContainers(container(spec, defaultImage))
-        .addNewVolume()
-        .withName("config")
-        .withNewConfigMap()
-        .withName(name)
-        .endConfigMap()
-        .endVolume()
-        .addNewVolume()
-        .withName("key")
-        .withNewSecret()
-        .withSecretName(name)
-        .withDefaultMode(MODE_OWNER_GROUP_READ)
-        .endSecret()
-        .endVolume()
-        // Read-only root filesystem: give the runtime a small scratch directory.
-        .addNewVolume()
-        .withName("tmp")
-        .withNewEmptyDir()
-        .withMedium("Memory")
-        .withSizeLimit(new Quantity("16Mi"))
-        .endEmptyDir()
-        .endVolume()
-        .build();
+    PodSpec pod =
+        new PodSpecBuilder()
+            // The relay must see client source addresses and own a node port: host network, and
+            // hostPorts so the scheduler never puts two relays of the same port on one node.
+            .withHostNetwork(true)
+            .withDnsPolicy("ClusterFirstWithHostNet")
+            // Relays never talk to the API server.
+            .withAutomountServiceAccountToken(false)
+            .withEnableServiceLinks(false)
+            .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds(spec))
+            .withNodeSelector(nodeSelector(spec, index))
+            .withTolerations(nullIfEmpty(spec.getTolerations()))
+            .withImagePullSecrets(nullIfEmpty(spec.getImagePullSecrets()))
+            .withPriorityClassName(emptyToNull(spec.getPriorityClassName()))
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(RELAY_UID)
+            .withRunAsGroup(RELAY_UID)
+            // fsGroup makes the 0440 key file readable by the relay's group.
+            .withFsGroup(RELAY_UID)
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .withContainers(container(spec, defaultImage))
+            .addNewVolume()
+            .withName("config")
+            .withNewConfigMap()
+            .withName(name)
+            .endConfigMap()
+            .endVolume()
+            .addNewVolume()
+            .withName("key")
+            .withNewSecret()
+            .withSecretName(name)
+            .withDefaultMode(MODE_OWNER_GROUP_READ)
+            .endSecret()
+            .endVolume()
+            // Read-only root filesystem: give the runtime a small scratch directory.
+            .addNewVolume()
+            .withName("tmp")
+            .withNewEmptyDir()
+            .withMedium("Memory")
+            .withSizeLimit(new Quantity("16Mi"))
+            .endEmptyDir()
+            .endVolume()
+            .build();
+    if (spec.getTailnet() != null) {
+      addTailnetVolumes(pod, spec.getTailnet(), Names.tailnetState(relay, index));
+    }
+    return pod;
+  }
+
+  /**
+   * Tailnet mode: the user's auth-key Secret (its key projected to the file {@code authkey};
+   * optional, so a missing Secret does not keep the pod from starting: the relay and the
+   * TailnetRegistered condition report it) and the replica's node-state Secret, both read-only.
+   */
+  private static void addTailnetVolumes(PodSpec pod, Tailnet tailnet, String stateSecret) {
+    pod.getVolumes()
+        .add(
+            new VolumeBuilder()
+                .withName(TAILNET_AUTH_VOLUME)
+                .withNewSecret()
+                .withSecretName(tailnet.authKeySecretName())
+                .withOptional(true)
+                .withDefaultMode(MODE_OWNER_GROUP_READ)
+                .addNewItem()
+                .withKey(tailnet.authKeyOrDefault())
+                .withPath(Names.TAILNET_AUTH_KEY_FILE_NAME)
+                .endItem()
+                .endSecret()
+                .build());
+    pod.getVolumes()
+        .add(
+            new VolumeBuilder()
+                .withName(TAILNET_STATE_VOLUME)
+                .withNewSecret()
+                .withSecretName(stateSecret)
+                .withDefaultMode(MODE_OWNER_GROUP_READ)
+                .endSecret()
+                .build());
+    List<VolumeMount> mounts = pod.getContainers().get(0).getVolumeMounts();
+    mounts.add(readOnlyMount(TAILNET_AUTH_VOLUME, Names.TAILNET_AUTH_DIR));
+    mounts.add(readOnlyMount(TAILNET_STATE_VOLUME, Names.TAILNET_STATE_DIR));
+  }
+
+  private static VolumeMount readOnlyMount(String volume, String path) {
+    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(true).build();
   }
 
   private static Container container(PeerRelaySpec spec, String defaultImage) {

@@ -10,11 +10,13 @@ import io.peerrelay.operator.api.ExposureType;
 import io.peerrelay.operator.api.NodeAddressType;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.PeerRelaySpec;
+import io.peerrelay.operator.api.PeerRelayStatus;
 import io.peerrelay.operator.api.RelayEndpoint;
 import io.peerrelay.operator.api.StaticEndpoint;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +24,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Computes every replica's advertised endpoints from what was observed (architecture section 5).
@@ -39,12 +40,56 @@ public final class Endpoints {
 
   /** What was observed for one replica. */
   public record ReplicaInputs(
-      List<LoadBalancerIngress> ingress, List<NodeAddress> nodeAddresses, List<String> lastKnown) {
+      List<LoadBalancerIngress> ingress,
+      List<NodeAddress> nodeAddresses,
+      List<Endpoint> lastKnown) {
 
     /** Nothing observed. */
     public static ReplicaInputs none() {
       return new ReplicaInputs(List.of(), List.of(), List.of());
     }
+  }
+
+  /**
+   * Endpoints per replica from what the caches hold for {@code relay} (Services, and the Nodes its
+   * pods run on) and the endpoints its status lists now.
+   *
+   * @return for every replica index below {@code spec.replicas}, its sorted endpoints
+   */
+  public Map<Integer, List<Endpoint>> compute(PeerRelay relay, Observed o) {
+    Map<Integer, Node> nodeOfReplica = new HashMap<>();
+    o.pods()
+        .forEach(
+            (i, pod) -> {
+              String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+              if (node != null && o.nodes().containsKey(node)) {
+                nodeOfReplica.put(i, o.nodes().get(node));
+              }
+            });
+    return compute(relay, o.services(), nodeOfReplica, lastKnown(relay.getStatus()));
+  }
+
+  /**
+   * The endpoints {@code status} lists, per replica; entries that do not parse are dropped (the
+   * operator never writes one, and one not worth keeping).
+   */
+  static Map<Integer, List<Endpoint>> lastKnown(PeerRelayStatus status) {
+    Map<Integer, List<Endpoint>> known = new HashMap<>();
+    if (status == null || status.getEndpoints() == null) {
+      return known;
+    }
+    for (RelayEndpoint e : status.getEndpoints()) {
+      if (e.getReplica() == null || e.getAddress() == null) {
+        continue;
+      }
+      try {
+        Endpoint parsed = Endpoint.parse(e.getAddress());
+        known.computeIfAbsent(e.getReplica(), k -> new ArrayList<>()).add(parsed);
+      } catch (IllegalArgumentException ignored) {
+        // Written by someone else: not an address this operator advertised.
+      }
+    }
+    return known;
   }
 
   /**
@@ -55,11 +100,11 @@ public final class Endpoints {
    * @param lastKnown per replica, the endpoints currently in status
    * @return for every replica index below {@code spec.replicas}, its sorted endpoints
    */
-  public Map<Integer, List<String>> compute(
+  public Map<Integer, List<Endpoint>> compute(
       PeerRelay relay,
       Map<Integer, Service> services,
       Map<Integer, Node> nodes,
-      Map<Integer, List<String>> lastKnown) {
+      Map<Integer, List<Endpoint>> lastKnown) {
     Map<Integer, ReplicaInputs> inputs = new TreeMap<>();
     for (int i = 0; i < relay.getSpec().getReplicas(); i++) {
       Service svc = services.get(i);
@@ -83,44 +128,29 @@ public final class Endpoints {
    *
    * @return for every replica index below {@code spec.replicas}, its sorted endpoints
    */
-  public Map<Integer, List<String>> computeFrom(
+  public Map<Integer, List<Endpoint>> computeFrom(
       PeerRelaySpec spec, Map<Integer, ReplicaInputs> inputs) {
-    Map<Integer, List<String>> out = new TreeMap<>();
+    Map<Integer, List<Endpoint>> out = new TreeMap<>();
     for (int i = 0; i < spec.getReplicas(); i++) {
       ReplicaInputs in = inputs.getOrDefault(i, ReplicaInputs.none());
       SortedSet<Endpoint> endpoints = new TreeSet<>();
       Set<Endpoint> statics = staticEndpoints(spec, i);
       endpoints.addAll(discovered(spec, i, in, statics));
       endpoints.addAll(statics);
-      out.put(
-          i,
-          endpoints.stream()
-              .filter(Endpoint::isAdvertisable)
-              .map(Endpoint::toString)
-              .collect(Collectors.toList()));
+      out.put(i, endpoints.stream().filter(Endpoint::isAdvertisable).toList());
     }
     return out;
   }
 
   private Set<Endpoint> discovered(
       PeerRelaySpec spec, int replica, ReplicaInputs in, Set<Endpoint> statics) {
-    Exposure exposure = spec.getExposure() == null ? new Exposure() : spec.getExposure();
-    ExposureType type = exposure.getType() == null ? ExposureType.AWSNLB : exposure.getType();
+    Exposure exposure = spec.exposureOrDefault();
+    ExposureType type = spec.exposureType();
     int port = spec.getUdpPort();
     Set<Endpoint> found = new TreeSet<>();
     switch (type) {
       case NodeAddress:
-        NodeAddressType wanted =
-            exposure.getNodeAddressType() == null
-                ? NodeAddressType.ExternalIP
-                : exposure.getNodeAddressType();
-        for (NodeAddress a : in.nodeAddresses()) {
-          // Only the asked-for type: falling back to InternalIP would advertise a private address.
-          if (wanted.name().equals(a.getType())) {
-            literal(a.getAddress()).ifPresent(addr -> found.add(new Endpoint(addr, port)));
-          }
-        }
-        return found;
+        return nodeAddresses(spec.nodeAddressType(), in, port);
       case None:
         return found;
       default:
@@ -168,18 +198,24 @@ public final class Endpoints {
     return found;
   }
 
+  private static Set<Endpoint> nodeAddresses(NodeAddressType wanted, ReplicaInputs in, int port) {
+    Set<Endpoint> found = new TreeSet<>();
+    for (NodeAddress a : in.nodeAddresses()) {
+      // Only the asked-for type: falling back to InternalIP would advertise a private address.
+      if (wanted.name().equals(a.getType())) {
+        literal(a.getAddress()).ifPresent(addr -> found.add(new Endpoint(addr, port)));
+      }
+    }
+    return found;
+  }
+
   /** Last known load-balancer addresses: status entries on udpPort that are not static ones. */
   private static Set<Endpoint> loadBalancerHistory(
-      List<String> lastKnown, int port, Set<Endpoint> statics) {
+      List<Endpoint> lastKnown, int port, Set<Endpoint> statics) {
     Set<Endpoint> history = new TreeSet<>();
-    for (String text : lastKnown) {
-      try {
-        Endpoint e = Endpoint.parse(text);
-        if (e.port() == port && !statics.contains(e)) {
-          history.add(e);
-        }
-      } catch (IllegalArgumentException ignored) {
-        // A status entry we cannot read is not worth keeping.
+    for (Endpoint e : lastKnown) {
+      if (e.port() == port && !statics.contains(e)) {
+        history.add(e);
       }
     }
     return history;
@@ -218,22 +254,6 @@ public final class Endpoints {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-  }
-
-  /** Status list-map entries, sorted by replica then endpoint order. */
-  public static List<RelayEndpoint> statusEndpoints(Map<Integer, List<String>> byReplica) {
-    List<RelayEndpoint> out = new ArrayList<>();
-    new TreeMap<>(byReplica)
-        .forEach((replica, list) -> list.forEach(a -> out.add(new RelayEndpoint(replica, a))));
-    return out;
-  }
-
-  /** The printer-column summary: every endpoint, in status order, joined by commas. */
-  public static String summary(Map<Integer, List<String>> byReplica) {
-    return statusEndpoints(byReplica).stream()
-        .map(RelayEndpoint::getAddress)
-        .distinct()
-        .collect(Collectors.joining(","));
   }
 
   private static <T> List<T> orEmpty(List<T> list) {

@@ -27,6 +27,9 @@ import java.util.function.Function;
  * @param nodes the nodes the pods run on, by name (filled only in NodeAddress mode)
  * @param grants the RelayGrants in the namespace that select this relay, sorted by name
  * @param grantedKeys the union of their valid client keys, sorted
+ * @param tailnetSecrets per-replica node-state Secrets (tailnet mode)
+ * @param tailnetAuthProblem why the tailnet auth key cannot be read (its Secret or key is absent),
+ *     or null when it can or tailnet mode is off
  */
 public record Observed(
     Map<Integer, StatefulSet> statefulSets,
@@ -36,7 +39,54 @@ public record Observed(
     Map<Integer, Pod> pods,
     Map<String, Node> nodes,
     List<RelayGrant> grants,
-    SortedSet<String> grantedKeys) {
+    SortedSet<String> grantedKeys,
+    Map<Integer, Secret> tailnetSecrets,
+    String tailnetAuthProblem) {
+
+  /**
+   * Whether replica {@code i} is ready: its pod reports Ready and runs the StatefulSet's current
+   * revision (right after a template change the old pod may still be Ready, but it is not the new
+   * one).
+   */
+  public boolean replicaReady(int i) {
+    Pod pod = pods.get(i);
+    StatefulSet sts = statefulSets.get(i);
+    if (pod == null || sts == null || pod.getStatus() == null) {
+      return false;
+    }
+    boolean ready =
+        pod.getStatus().getConditions() != null
+            && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    var st = sts.getStatus();
+    if (!ready || st == null || st.getUpdateRevision() == null) {
+      return false;
+    }
+    boolean observedCurrentSpec =
+        st.getObservedGeneration() != null
+            && st.getObservedGeneration() >= sts.getMetadata().getGeneration();
+    String podRevision =
+        pod.getMetadata().getLabels() == null
+            ? null
+            : pod.getMetadata().getLabels().get("controller-revision-hash");
+    return observedCurrentSpec && st.getUpdateRevision().equals(podRevision);
+  }
+
+  /**
+   * Where each ready replica's side port answers: its pod's address (pods are hostNetwork, so the
+   * node's) and {@code httpPort}; replicas without a ready pod or a pod address are left out.
+   */
+  public Map<Integer, Endpoint> sidePorts(int httpPort) {
+    Map<Integer, Endpoint> out = new TreeMap<>();
+    pods.forEach(
+        (i, pod) -> {
+          String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+          if (replicaReady(i)) {
+            Endpoints.literal(ip).ifPresent(a -> out.put(i, new Endpoint(a, httpPort)));
+          }
+        });
+    return out;
+  }
 
   /** Indexes {@code items} by replica; items without a parseable replica label are skipped. */
   public static <T extends HasMetadata> Map<Integer, T> byReplica(

@@ -25,8 +25,6 @@ import java.util.regex.Pattern;
 public record ObservedGrantKeys(
     SortedSet<String> keys, List<String> missing, List<String> malformed) {
 
-  private static final Pattern CLIENT_KEY = Pattern.compile(GrantSource.CLIENT_KEY_PATTERN);
-
   /** Secret values list keys separated by any mix of whitespace, newlines and commas. */
   private static final Pattern SEPARATORS = Pattern.compile("[\\s,]+");
 
@@ -72,7 +70,7 @@ public record ObservedGrantKeys(
 
   private static void accept(
       String key, String where, SortedSet<String> keys, List<String> malformed) {
-    if (CLIENT_KEY.matcher(key).matches()) {
+    if (DiscoKeys.isCanonicalPublicKey(key)) {
       keys.add(key);
     } else {
       // Never echo a whole secret value into status: a truncated prefix is enough to find it.

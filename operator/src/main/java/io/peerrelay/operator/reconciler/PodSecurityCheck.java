@@ -2,8 +2,13 @@ package io.peerrelay.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.dependent.RelayPlan;
+import io.peerrelay.operator.desired.Names;
+import io.peerrelay.operator.observe.Observed;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,6 +28,29 @@ final class PodSecurityCheck {
 
   PodSecurityCheck(KubernetesClient client) {
     this.client = client;
+  }
+
+  /**
+   * Asks about the first replica of {@code relay} without a pod, with the pod its planned
+   * StatefulSet would give; null when every replica has a pod or admission allows it.
+   */
+  String problem(PeerRelay relay, Observed o, RelayPlan plan) {
+    for (int i = 0; i < relay.getSpec().replicaCount(); i++) {
+      if (!o.pods().containsKey(i)) {
+        var template = plan.statefulSets().get(i).getSpec().getTemplate();
+        Pod pod =
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(Names.pod(relay, i))
+                .withNamespace(relay.getMetadata().getNamespace())
+                .withLabels(template.getMetadata().getLabels())
+                .endMetadata()
+                .withSpec(template.getSpec())
+                .build();
+        return problem(relay.getMetadata().getNamespace(), pod);
+      }
+    }
+    return null;
   }
 
   /**

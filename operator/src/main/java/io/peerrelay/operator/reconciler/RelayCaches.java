@@ -7,74 +7,128 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.peerrelay.operator.api.ExposureType;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.RelayGrant;
+import io.peerrelay.operator.api.Tailnet;
+import io.peerrelay.operator.dependent.Selectors;
 import io.peerrelay.operator.desired.Names;
 import io.peerrelay.operator.observe.Observed;
 import io.peerrelay.operator.observe.ObservedGrantKeys;
+import io.peerrelay.operator.observe.ObservedSelection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
-/** Reads one PeerRelay's slice of the informer caches into an {@link Observed} (no API calls). */
+/**
+ * The PeerRelay controller's informers beyond its dependents' own: registers them ({@link
+ * #register}, and the Node informer on first need) and reads one PeerRelay's slice of every cache
+ * into an {@link Observed} ({@link #read}, no API calls).
+ */
 final class RelayCaches {
+
+  static final String PODS = "relay-pods";
+  static final String GRANTS = "relay-grants";
+  static final String GRANT_SECRETS = "relay-grant-secrets";
+  static final String NODES = "relay-nodes";
 
   private RelayCaches() {}
 
+  /** The pod, RelayGrant and grant-Secret informers, each mapping its events to PeerRelays. */
+  static List<EventSource<?, PeerRelay>> register(EventSourceContext<PeerRelay> context) {
+    // Pods: readiness and node per replica. Label-selected: only relay pods are cached.
+    var pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, PeerRelay.class)
+                .withName(PODS)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(Selectors.RELAY_PODS)
+                .withSecondaryToPrimaryMapper(RelayCaches::relayOf)
+                .build(),
+            context);
+    // RelayGrants: a grant event reaches every PeerRelay of its namespace, not only those its
+    // selector selects now: JOSDK maps only the new object of an update, and a relay the old
+    // selector matched must lose the keys too. A PeerRelay whose labels change is covered the
+    // same way: the grant reconciler sees it, rewrites matchedRelays, and that update lands here.
+    var grants =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(RelayGrant.class, PeerRelay.class)
+                .withName(GRANTS)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(
+                    g -> relaysIn(context, g.getMetadata().getNamespace(), r -> true))
+                .build(),
+            context);
+    // Users' Secrets, referenced by grants (client keys) and by spec.tailnet.authKeySecretRef:
+    // users create them, so no label selector can narrow this one.
+    var grantSecrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, PeerRelay.class)
+                .withName(GRANT_SECRETS)
+                .withNamespacesInheritedFromController()
+                // Until the grant informer runs it has no store to list (an NPE in the informer
+                // thread); a Secret seen that early needs no mapping: every PeerRelay is
+                // reconciled once the controller starts.
+                .withSecondaryToPrimaryMapper(
+                    s -> {
+                      Set<ResourceID> relays = new HashSet<>(authKeyUsers(context, s));
+                      if (grants.isRunning()) {
+                        relays.addAll(relaysGrantedBy(context, grants, s));
+                      }
+                      return relays;
+                    })
+                .build(),
+            context);
+    return List.of(pods, grants, grantSecrets);
+  }
+
   /** Everything the caches hold for {@code relay}, indexed by replica. */
-  @SuppressWarnings("unchecked")
   static Observed read(PeerRelay relay, Context<PeerRelay> context) {
     String ns = relay.getMetadata().getNamespace();
-    var grantSource =
-        (InformerEventSource<RelayGrant, PeerRelay>)
-            context
-                .eventSourceRetriever()
-                .getEventSourceFor(RelayGrant.class, PeerRelayReconciler.GRANTS);
-    var secretSource =
-        (InformerEventSource<Secret, PeerRelay>)
-            context
-                .eventSourceRetriever()
-                .getEventSourceFor(Secret.class, PeerRelayReconciler.GRANT_SECRETS);
+    var grantSource = informer(context, RelayGrant.class, GRANTS);
+    var secretSource = informer(context, Secret.class, GRANT_SECRETS);
+    Function<String, Secret> userSecret = n -> secretSource.get(new ResourceID(n, ns)).orElse(null);
     List<RelayGrant> grants =
         grantSource
-            .list(ns, g -> PeerRelayReconciler.selects(g, relay))
-            .sorted((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()))
+            .list(ns, g -> selects(g, relay))
+            .sorted(Comparator.comparing(g -> g.getMetadata().getName()))
             .toList();
     SortedSet<String> keys = new TreeSet<>();
     for (RelayGrant g : grants) {
-      keys.addAll(
-          ObservedGrantKeys.resolve(
-                  g, name -> secretSource.get(new ResourceID(name, ns)).orElse(null))
-              .keys());
+      keys.addAll(ObservedGrantKeys.resolve(g, userSecret).keys());
     }
     String name = relay.getMetadata().getName();
+    List<Secret> ours =
+        context
+            .getSecondaryResourcesAsStream(Secret.class)
+            .filter(s -> isChildOf(s.getMetadata().getLabels(), name))
+            .toList();
+    // Key and node-state Secrets carry the same replica labels; their names tell them apart.
     Map<Integer, Secret> keySecrets =
         Observed.byReplica(
-            context
-                .getSecondaryResourcesAsStream(Secret.class)
-                .filter(s -> isChildOf(s.getMetadata().getLabels(), name))
-                .toList(),
+            ours.stream().filter(s -> named(s, i -> Names.replica(name, i))).toList(),
+            RelayCaches::replicaOf);
+    Map<Integer, Secret> tailnetSecrets =
+        Observed.byReplica(
+            ours.stream().filter(s -> named(s, i -> Names.tailnetState(name, i))).toList(),
             RelayCaches::replicaOf);
     Map<Integer, Pod> pods =
         Observed.byReplica(context.getSecondaryResources(Pod.class), RelayCaches::replicaOf);
-    Map<String, Node> nodes = new HashMap<>();
-    if (relay.getSpec() != null
-        && relay.getSpec().getExposure() != null
-        && relay.getSpec().getExposure().getType() == ExposureType.NodeAddress) {
-      var nodeSource = NodeWatch.ensure(context);
-      for (Pod p : pods.values()) {
-        String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
-        if (node != null) {
-          nodeSource.get(new ResourceID(node)).ifPresent(n -> nodes.put(node, n));
-        }
-      }
-    }
     return new Observed(
         Observed.byReplica(
             context.getSecondaryResources(StatefulSet.class), RelayCaches::replicaOf),
@@ -82,9 +136,141 @@ final class RelayCaches {
         Observed.byReplica(context.getSecondaryResources(ConfigMap.class), RelayCaches::replicaOf),
         keySecrets,
         pods,
-        nodes,
+        nodesOf(relay, pods, context),
         grants,
-        keys);
+        keys,
+        tailnetSecrets,
+        authKeyProblem(relay, userSecret));
+  }
+
+  /**
+   * Why the tailnet auth key cannot be read, naming the Secret and key; null when it can or when
+   * tailnet mode is off.
+   */
+  static String authKeyProblem(PeerRelay relay, Function<String, Secret> secrets) {
+    Tailnet t = relay.getSpec() == null ? null : relay.getSpec().getTailnet();
+    if (t == null || t.authKeySecretName() == null) {
+      return null;
+    }
+    Secret s = secrets.apply(t.authKeySecretName());
+    if (s == null) {
+      return "Secret " + t.authKeySecretName() + " not found";
+    }
+    String key = t.authKeyOrDefault();
+    boolean present =
+        (s.getData() != null && s.getData().get(key) != null)
+            || (s.getStringData() != null && s.getStringData().get(key) != null);
+    return present ? null : "Secret " + t.authKeySecretName() + " has no key " + key;
+  }
+
+  /** Whether {@code s} is named as {@code nameOf} names the replica its labels give. */
+  private static boolean named(Secret s, IntFunction<String> nameOf) {
+    Integer i = replicaOf(s);
+    return i != null && nameOf.apply(i).equals(s.getMetadata().getName());
+  }
+
+  /** The PeerRelays of {@code s}'s namespace whose tailnet auth key is in {@code s}. */
+  private static Set<ResourceID> authKeyUsers(EventSourceContext<PeerRelay> context, Secret s) {
+    String name = s.getMetadata().getName();
+    return relaysIn(
+        context,
+        s.getMetadata().getNamespace(),
+        r ->
+            r.getSpec() != null
+                && r.getSpec().getTailnet() != null
+                && name.equals(r.getSpec().getTailnet().authKeySecretName()));
+  }
+
+  /**
+   * The nodes the pods run on, by name; only NodeAddress mode reads them (and starts the watch).
+   */
+  private static Map<String, Node> nodesOf(
+      PeerRelay relay, Map<Integer, Pod> pods, Context<PeerRelay> context) {
+    Map<String, Node> nodes = new HashMap<>();
+    if (relay.getSpec() == null || relay.getSpec().exposureType() != ExposureType.NodeAddress) {
+      return nodes;
+    }
+    var nodeSource = nodeInformer(context);
+    for (Pod p : pods.values()) {
+      String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
+      if (node != null) {
+        nodeSource.get(new ResourceID(node)).ifPresent(n -> nodes.put(node, n));
+      }
+    }
+    return nodes;
+  }
+
+  /**
+   * The Node informer, registered the first time a NodeAddress PeerRelay is read: only that mode
+   * needs node addresses, and caching every Node of a large cluster for nothing is not free.
+   */
+  @SuppressWarnings("unchecked")
+  private static InformerEventSource<Node, PeerRelay> nodeInformer(Context<PeerRelay> context) {
+    var retriever = context.eventSourceRetriever();
+    if (!retriever.getEventSourcesFor(Node.class).isEmpty()) {
+      return informer(context, Node.class, NODES);
+    }
+    var pods = informer(context, Pod.class, PODS);
+    var nodes =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Node.class, PeerRelay.class)
+                .withName(NODES)
+                .withWatchAllNamespaces()
+                // A node's address change reaches the relays with a pod on that node.
+                .withSecondaryToPrimaryMapper(n -> relaysOn(pods, n.getMetadata().getName()))
+                .build(),
+            retriever.eventSourceContextForDynamicRegistration());
+    return (InformerEventSource<Node, PeerRelay>) retriever.dynamicallyRegisterEventSource(nodes);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends HasMetadata> InformerEventSource<T, PeerRelay> informer(
+      Context<PeerRelay> context, Class<T> type, String name) {
+    return (InformerEventSource<T, PeerRelay>)
+        context.eventSourceRetriever().getEventSourceFor(type, name);
+  }
+
+  /** Whether grant {@code g} selects {@code relay} (its dst selector matches the labels). */
+  static boolean selects(RelayGrant g, PeerRelay relay) {
+    return g.getSpec() != null
+        && g.getSpec().getDst() != null
+        && ObservedSelection.selects(
+            g.getSpec().getDst().getSelector(), relay.getMetadata().getLabels());
+  }
+
+  private static Set<ResourceID> relaysGrantedBy(
+      EventSourceContext<PeerRelay> context,
+      InformerEventSource<RelayGrant, PeerRelay> grants,
+      Secret s) {
+    String ns = s.getMetadata().getNamespace();
+    return grants
+        .list(ns, g -> RelayGrantReconciler.references(g, s.getMetadata().getName()))
+        .flatMap(g -> relaysIn(context, ns, r -> selects(g, r)).stream())
+        .collect(Collectors.toSet());
+  }
+
+  private static Set<ResourceID> relaysIn(
+      EventSourceContext<PeerRelay> context, String namespace, Predicate<PeerRelay> filter) {
+    return context
+        .getPrimaryCache()
+        .list(namespace)
+        .filter(filter)
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  private static Set<ResourceID> relaysOn(InformerEventSource<Pod, PeerRelay> pods, String node) {
+    return pods.list(p -> p.getSpec() != null && node.equals(p.getSpec().getNodeName()))
+        .flatMap(p -> relayOf(p).stream())
+        .collect(Collectors.toSet());
+  }
+
+  private static Set<ResourceID> relayOf(HasMetadata child) {
+    var labels = child.getMetadata().getLabels();
+    String relay = labels == null ? null : labels.get(Names.LABEL_RELAY);
+    return relay == null
+        ? Set.of()
+        : Set.of(new ResourceID(relay, child.getMetadata().getNamespace()));
   }
 
   private static boolean isChildOf(Map<String, String> labels, String relay) {

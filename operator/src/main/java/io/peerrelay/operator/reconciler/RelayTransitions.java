@@ -7,6 +7,7 @@ import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.PeerRelayStatus;
 import io.peerrelay.operator.api.RelayEndpoint;
 import io.peerrelay.operator.desired.RelaySecret;
+import io.peerrelay.operator.desired.TailnetStateSecret;
 import io.peerrelay.operator.observe.Observed;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,26 +40,10 @@ final class RelayTransitions {
       Observed before,
       Observed after) {
     if (before != null && after != null) {
-      for (var e : after.keySecrets().entrySet()) {
-        if (!before.keySecrets().containsKey(e.getKey())) {
-          events.write(
-              relay,
-              RelayEvents.NORMAL,
-              "KeyGenerated",
-              "replica "
-                  + e.getKey()
-                  + ": new relay key "
-                  + RelaySecret.publicKey(e.getValue()).orElse("?")
-                  + " in Secret "
-                  + e.getValue().getMetadata().getName());
-        }
-      }
-      for (String created : createdChildren(before, after)) {
-        events.write(relay, RelayEvents.NORMAL, "Created", created);
-      }
+      announceChildren(relay, before, after);
     }
-    Condition was = condition(previous, Conditions.READY);
-    Condition now = condition(next, Conditions.READY);
+    Condition was = previous == null ? null : previous.condition(Conditions.READY);
+    Condition now = next.condition(Conditions.READY);
     if (now != null && (was == null || !Objects.equals(was.getReason(), now.getReason()))) {
       boolean warn =
           Conditions.REASON_CONFIG_INVALID.equals(now.getReason())
@@ -70,6 +55,7 @@ final class RelayTransitions {
           now.getReason(),
           now.getMessage());
     }
+    announceTailnet(relay, previous, next);
     List<RelayEndpoint> oldEndpoints = previous == null ? List.of() : previous.getEndpoints();
     if (!next.getEndpoints().isEmpty() && !next.getEndpoints().equals(oldEndpoints)) {
       events.write(
@@ -78,8 +64,8 @@ final class RelayTransitions {
           "EndpointsAssigned",
           "clients send to " + next.getEndpointSummary());
     }
-    Condition exposureWas = condition(previous, Conditions.EXPOSURE);
-    Condition exposureNow = condition(next, Conditions.EXPOSURE);
+    Condition exposureWas = previous == null ? null : previous.condition(Conditions.EXPOSURE);
+    Condition exposureNow = next.condition(Conditions.EXPOSURE);
     if (exposureNow != null
         && Conditions.REASON_ANNOTATION_OVERRIDDEN.equals(exposureNow.getReason())
         && (exposureWas == null
@@ -98,6 +84,61 @@ final class RelayTransitions {
           next.getEndpointSummary(),
           next.getGrantedKeys());
     }
+  }
+
+  /** Events for the key Secrets, node-state Secrets and other children this reconcile created. */
+  private void announceChildren(PeerRelay relay, Observed before, Observed after) {
+    for (var e : after.keySecrets().entrySet()) {
+      if (!before.keySecrets().containsKey(e.getKey())) {
+        events.write(
+            relay,
+            RelayEvents.NORMAL,
+            "KeyGenerated",
+            "replica "
+                + e.getKey()
+                + ": new relay key "
+                + RelaySecret.publicKey(e.getValue()).orElse("?")
+                + " in Secret "
+                + e.getValue().getMetadata().getName());
+      }
+    }
+    for (var e : after.tailnetSecrets().entrySet()) {
+      if (!before.tailnetSecrets().containsKey(e.getKey())) {
+        var annotations = e.getValue().getMetadata().getAnnotations();
+        events.write(
+            relay,
+            RelayEvents.NORMAL,
+            "TailnetStateGenerated",
+            "replica "
+                + e.getKey()
+                + ": new tailnet node "
+                + (annotations == null
+                    ? "?"
+                    : annotations.get(TailnetStateSecret.ANNOTATION_NODE_KEY))
+                + " in Secret "
+                + e.getValue().getMetadata().getName());
+      }
+    }
+    for (String created : createdChildren(before, after)) {
+      events.write(relay, RelayEvents.NORMAL, "Created", created);
+    }
+  }
+
+  /** An Event when the TailnetRegistered reason changes; a Warning when a person must act. */
+  private void announceTailnet(PeerRelay relay, PeerRelayStatus previous, PeerRelayStatus next) {
+    Condition was = previous == null ? null : previous.condition(Conditions.TAILNET_REGISTERED);
+    Condition now = next.condition(Conditions.TAILNET_REGISTERED);
+    if (now == null || (was != null && Objects.equals(was.getReason(), now.getReason()))) {
+      return;
+    }
+    boolean fine =
+        Conditions.REASON_REGISTERED.equals(now.getReason())
+            || Conditions.REASON_PENDING.equals(now.getReason());
+    events.write(
+        relay,
+        fine ? RelayEvents.NORMAL : RelayEvents.WARNING,
+        "Tailnet" + now.getReason(),
+        now.getMessage());
   }
 
   /**
@@ -128,15 +169,5 @@ final class RelayTransitions {
                 .add(kind + " " + child.getMetadata().getName());
           }
         });
-  }
-
-  static Condition condition(PeerRelayStatus s, String type) {
-    if (s == null || s.getConditions() == null) {
-      return null;
-    }
-    return s.getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst()
-        .orElse(null);
   }
 }

@@ -1,5 +1,10 @@
 package io.peerrelay.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.peerrelay.operator.dependent.RelayPlan;
+import io.peerrelay.operator.dependent.TemplateHash;
+import io.peerrelay.operator.observe.Observed;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -16,6 +21,28 @@ import java.util.TreeSet;
  * @param hold replicas whose StatefulSet keeps its current template for now
  */
 public record Rollout(Set<Integer> update, Set<Integer> hold) {
+
+  /**
+   * Decides for the replicas of {@code plan} from what runs: a replica is stale when its
+   * StatefulSet exists stamped with another template digest than the plan's.
+   */
+  public static Rollout of(RelayPlan plan, Observed o) {
+    Set<Integer> stale = new HashSet<>();
+    Set<Integer> ready = new HashSet<>();
+    for (int i : plan.statefulSets().keySet()) {
+      StatefulSet actual = o.statefulSets().get(i);
+      if (actual == null) {
+        continue;
+      }
+      if (!plan.templateHash(i).equals(TemplateHash.stampedOn(actual))) {
+        stale.add(i);
+      }
+      if (o.replicaReady(i)) {
+        ready.add(i);
+      }
+    }
+    return decide(plan.statefulSets().size(), stale, ready);
+  }
 
   /**
    * Decides for {@code replicas} replicas.

@@ -7,7 +7,9 @@ import io.peerrelay.operator.api.Lifetimes;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.PeerRelaySpec;
 import io.peerrelay.operator.api.StaticEndpoint;
+import io.peerrelay.operator.desired.GoDuration;
 import io.peerrelay.operator.desired.Names;
+import io.peerrelay.operator.observe.Endpoint;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -18,9 +20,7 @@ import java.util.regex.Pattern;
  */
 final class SpecProblems {
 
-  private static final Pattern DURATION = Pattern.compile(PeerRelaySpec.DURATION_PATTERN);
   private static final Pattern RELAY_NAME = Pattern.compile(Names.RELAY_NAME_PATTERN);
-  private static final Pattern ADDRESS = Pattern.compile(StaticEndpoint.ADDRESS_PATTERN);
 
   private SpecProblems() {}
 
@@ -61,7 +61,7 @@ final class SpecProblems {
     List<StaticEndpoint> statics = s.getStaticEndpoints();
     for (int i = 0; statics != null && i < statics.size(); i++) {
       StaticEndpoint e = statics.get(i);
-      if (e.getAddress() == null || !ADDRESS.matcher(e.getAddress()).matches()) {
+      if (!endpoint(e.getAddress())) {
         return "spec.staticEndpoints[" + i + "].address: expected ip:port, got " + e.getAddress();
       }
       if (e.getReplica() != null && e.getReplica() < 0) {
@@ -126,6 +126,22 @@ final class SpecProblems {
 
   /** Absent is fine (the relay's default); present must be a Go duration. */
   private static boolean duration(String d) {
-    return d == null || d.isEmpty() || DURATION.matcher(d).matches();
+    if (d == null || d.isEmpty()) {
+      return true;
+    }
+    try {
+      GoDuration.parse(d);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean endpoint(String address) {
+    try {
+      return address != null && Endpoint.parse(address) != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 }

@@ -1,6 +1,14 @@
 package io.peerrelay.operator.status;
 
+import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.api.Tailnet;
+import io.peerrelay.operator.desired.Names;
+import io.peerrelay.operator.observe.Endpoint;
+import io.peerrelay.operator.observe.Observed;
+import io.peerrelay.operator.observe.TailnetReport;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the PeerRelay status is computed from, already observed and computed: the aggregator
@@ -15,6 +23,7 @@ import java.util.List;
  * @param podSecurityProblem why Pod Security admission rejects the relay pods, or null
  * @param rollingReplica the replica whose template is being updated, or null when none
  * @param overriddenAnnotations user Service annotations the operator replaced, sorted
+ * @param tailnet tailnet mode's facts beyond the replicas' reports, or null when it is off
  */
 public record RelayFacts(
     long generation,
@@ -25,15 +34,56 @@ public record RelayFacts(
     String configProblem,
     String podSecurityProblem,
     Integer rollingReplica,
-    List<String> overriddenAnnotations) {
+    List<String> overriddenAnnotations,
+    TailnetFacts tailnet) {
 
   public RelayFacts {
     replicas = List.copyOf(replicas);
     overriddenAnnotations = List.copyOf(overriddenAnnotations);
   }
 
-  /** Facts for a spec that cannot be turned into resources at all. */
-  public static RelayFacts invalid(long generation, String selector, String problem) {
-    return new RelayFacts(generation, 0, selector, List.of(), 0, problem, null, null, List.of());
+  /**
+   * The facts of {@code relay} from the caches {@code o} and what the reconcile computed and found
+   * out (pure: every input is already at hand).
+   *
+   * @param endpoints per replica, its computed endpoints (empty when the spec is invalid)
+   * @param tailnet per replica, what its side port reported (empty outside tailnet mode)
+   */
+  public static RelayFacts of(
+      PeerRelay relay,
+      Observed o,
+      Map<Integer, List<Endpoint>> endpoints,
+      String configProblem,
+      String podSecurityProblem,
+      Integer rollingReplica,
+      List<String> overriddenAnnotations,
+      Map<Integer, TailnetReport> tailnet) {
+    int n = relay.getSpec() == null ? 0 : relay.getSpec().replicaCount();
+    List<ReplicaFacts> replicas = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      replicas.add(ReplicaFacts.of(i, o, endpoints.getOrDefault(i, List.of()), tailnet.get(i)));
+    }
+    return new RelayFacts(
+        relay.getMetadata().getGeneration(),
+        n,
+        Names.relaySelectorString(relay),
+        replicas,
+        o.grantedKeys().size(),
+        configProblem,
+        podSecurityProblem,
+        rollingReplica,
+        overriddenAnnotations,
+        tailnetFacts(relay, o));
+  }
+
+  private static TailnetFacts tailnetFacts(PeerRelay relay, Observed o) {
+    Tailnet t = relay.getSpec() == null ? null : relay.getSpec().getTailnet();
+    return t == null
+        ? null
+        : new TailnetFacts(
+            t.controlUrlOrDefault(),
+            t.authKeySecretName(),
+            t.authKeyOrDefault(),
+            o.tailnetAuthProblem());
   }
 }

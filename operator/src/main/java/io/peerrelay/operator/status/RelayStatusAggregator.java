@@ -4,6 +4,7 @@ import static io.peerrelay.operator.api.Conditions.ACCESS;
 import static io.peerrelay.operator.api.Conditions.EXPOSURE;
 import static io.peerrelay.operator.api.Conditions.FALSE;
 import static io.peerrelay.operator.api.Conditions.READY;
+import static io.peerrelay.operator.api.Conditions.TAILNET_REGISTERED;
 import static io.peerrelay.operator.api.Conditions.TRUE;
 
 import io.peerrelay.operator.api.Condition;
@@ -11,7 +12,9 @@ import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.PeerRelayStatus;
 import io.peerrelay.operator.api.RelayEndpoint;
 import io.peerrelay.operator.api.ReplicaStatus;
+import io.peerrelay.operator.api.ReplicaTailnetStatus;
 import io.peerrelay.operator.observe.Endpoint;
+import io.peerrelay.operator.observe.TailnetReport;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,20 +27,6 @@ import java.util.stream.Collectors;
  * differs from what is stored.
  */
 public final class RelayStatusAggregator {
-
-  /**
-   * The order {@link Endpoint} sorts in (IPv4 first, then numerically), the same as the relay
-   * config's, so status and config list a replica's endpoints alike; text order for anything that
-   * does not parse (it never reaches status from the operator, but stays deterministic).
-   */
-  private static final Comparator<String> ADDRESS_ORDER =
-      (a, b) -> {
-        try {
-          return Endpoint.parse(a).compareTo(Endpoint.parse(b));
-        } catch (IllegalArgumentException e) {
-          return a.compareTo(b);
-        }
-      };
 
   private final Clock clock;
 
@@ -57,25 +46,17 @@ public final class RelayStatusAggregator {
     int ready = 0;
     int withPods = 0;
     for (ReplicaFacts r : facts.replicas()) {
-      List<String> addresses = r.endpoints().stream().distinct().sorted(ADDRESS_ORDER).toList();
-      ReplicaStatus rs = new ReplicaStatus();
-      rs.setIndex(r.index());
-      rs.setPodName(r.podName());
-      rs.setNode(r.node());
-      rs.setReady(r.ready());
-      rs.setPublicKey(r.publicKey());
-      rs.setEndpoints(new ArrayList<>(addresses));
-      replicas.add(rs);
+      // The order Endpoint sorts in (IPv4 first, then numerically), the relay config's order too.
+      List<String> addresses =
+          r.endpoints().stream().distinct().sorted().map(Endpoint::toString).toList();
+      replicas.add(replicaStatus(r, addresses));
       addresses.forEach(a -> endpoints.add(new RelayEndpoint(r.index(), a)));
       ready += r.ready() ? 1 : 0;
       withPods += r.podName() != null ? 1 : 0;
     }
-    replicas.sort((a, b) -> Integer.compare(a.getIndex(), b.getIndex()));
-    endpoints.sort(
-        (a, b) ->
-            a.getReplica().equals(b.getReplica())
-                ? ADDRESS_ORDER.compare(a.getAddress(), b.getAddress())
-                : Integer.compare(a.getReplica(), b.getReplica()));
+    replicas.sort(Comparator.comparingInt(ReplicaStatus::getIndex));
+    // Stable: within a replica the endpoints keep their Endpoint order.
+    endpoints.sort(Comparator.comparingInt(RelayEndpoint::getReplica));
     s.setReplicaStatuses(replicas);
     s.setEndpoints(endpoints);
     s.setEndpointSummary(
@@ -86,52 +67,69 @@ public final class RelayStatusAggregator {
     s.setReadyReplicas(ready);
     s.setGrantedKeys(facts.grantedKeys());
 
+    s.setConditions(conditions(before, facts, ready));
+    return s;
+  }
+
+  /** Ready, Access, Exposure and (tailnet mode) TailnetRegistered, in that order. */
+  private List<Condition> conditions(List<Condition> before, RelayFacts facts, int ready) {
     long gen = facts.generation();
     var now = clock.instant();
     List<Condition> conditions = new ArrayList<>();
     Verdict v = readyVerdict(facts, ready);
     conditions.add(
         ConditionTransitions.next(before, READY, v.status, v.reason, v.message, gen, now));
+    v = accessVerdict(facts);
     conditions.add(
-        facts.grantedKeys() > 0
-            ? ConditionTransitions.next(
-                before,
-                ACCESS,
-                TRUE,
-                Conditions.REASON_GRANTED,
-                facts.grantedKeys() + " client key(s) granted by RelayGrants selecting this relay",
-                gen,
-                now)
-            : ConditionTransitions.next(
-                before,
-                ACCESS,
-                FALSE,
-                Conditions.REASON_NO_GRANTS,
-                "no RelayGrant selects this relay: it refuses every allocation (default deny)",
-                gen,
-                now));
+        ConditionTransitions.next(before, ACCESS, v.status, v.reason, v.message, gen, now));
+    v = exposureVerdict(facts);
     conditions.add(
-        facts.overriddenAnnotations().isEmpty()
-            ? ConditionTransitions.next(
-                before,
-                EXPOSURE,
-                TRUE,
-                Conditions.REASON_OK,
-                "exposure built as specified",
-                gen,
-                now)
-            : ConditionTransitions.next(
-                before,
-                EXPOSURE,
-                FALSE,
-                Conditions.REASON_ANNOTATION_OVERRIDDEN,
-                "the operator replaced these user Service annotations with the values an AWS NLB"
-                    + " relay needs: "
-                    + String.join(", ", facts.overriddenAnnotations()),
-                gen,
-                now));
-    s.setConditions(conditions);
-    return s;
+        ConditionTransitions.next(before, EXPOSURE, v.status, v.reason, v.message, gen, now));
+    if (facts.tailnet() != null) {
+      TailnetVerdict t = TailnetVerdict.of(facts.tailnet(), facts.replicas());
+      conditions.add(
+          ConditionTransitions.next(
+              before, TAILNET_REGISTERED, t.status(), t.reason(), t.message(), gen, now));
+    }
+    return conditions;
+  }
+
+  private static Verdict accessVerdict(RelayFacts facts) {
+    return facts.grantedKeys() > 0
+        ? new Verdict(
+            TRUE,
+            Conditions.REASON_GRANTED,
+            facts.grantedKeys() + " client key(s) granted by RelayGrants selecting this relay")
+        : new Verdict(
+            FALSE,
+            Conditions.REASON_NO_GRANTS,
+            "no RelayGrant selects this relay: it refuses every allocation (default deny)");
+  }
+
+  private static Verdict exposureVerdict(RelayFacts facts) {
+    return facts.overriddenAnnotations().isEmpty()
+        ? new Verdict(TRUE, Conditions.REASON_OK, "exposure built as specified")
+        : new Verdict(
+            FALSE,
+            Conditions.REASON_ANNOTATION_OVERRIDDEN,
+            "the operator replaced these user Service annotations with the values an AWS NLB"
+                + " relay needs: "
+                + String.join(", ", facts.overriddenAnnotations()));
+  }
+
+  private static ReplicaStatus replicaStatus(ReplicaFacts r, List<String> addresses) {
+    ReplicaStatus rs = new ReplicaStatus();
+    rs.setIndex(r.index());
+    rs.setPodName(r.podName());
+    rs.setNode(r.node());
+    rs.setReady(r.ready());
+    rs.setPublicKey(r.publicKey());
+    rs.setEndpoints(new ArrayList<>(addresses));
+    TailnetReport t = r.tailnet();
+    if (t != null && t.enabled()) {
+      rs.setTailnet(new ReplicaTailnetStatus(t.nodeName(), t.tailscaleIPs(), t.online()));
+    }
+    return rs;
   }
 
   /**
@@ -175,13 +173,7 @@ public final class RelayStatusAggregator {
    */
   public PeerRelayStatus afterTransientError(
       PeerRelayStatus previous, long generation, String selector, String message) {
-    Condition ready =
-        previous == null || previous.getConditions() == null
-            ? null
-            : previous.getConditions().stream()
-                .filter(c -> READY.equals(c.getType()))
-                .findFirst()
-                .orElse(null);
+    Condition ready = previous == null ? null : previous.condition(READY);
     if (ready != null
         && !Conditions.REASON_CONFIG_INVALID.equals(ready.getReason())
         && !Conditions.REASON_API_ERROR.equals(ready.getReason())) {

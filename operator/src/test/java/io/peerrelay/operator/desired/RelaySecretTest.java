@@ -39,7 +39,12 @@ class RelaySecretTest {
     assertThat(secret.getMetadata().getAnnotations())
         .containsEntry("peerrelay.io/public-key", PUBLIC);
     assertThat(RelaySecret.publicKey(secret)).hasValue(PUBLIC);
-    assertThat(RelaySecret.privateKey(secret)).hasValue(PRIVATE);
+    assertThat(
+            new String(
+                    java.util.Base64.getDecoder().decode(secret.getData().get(Names.KEY_KEY)),
+                    StandardCharsets.US_ASCII)
+                .strip())
+        .isEqualTo(PRIVATE);
     assertThat(Names.replicaIndex(secret)).hasValue(1);
   }
 

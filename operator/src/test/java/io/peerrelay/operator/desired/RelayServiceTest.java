@@ -33,7 +33,7 @@ class RelayServiceTest {
   }
 
   private static Service service(PeerRelay relay, int index) {
-    return RelayService.relayService(relay, index).orElseThrow();
+    return RelayService.desired(relay, index).orElseThrow().service();
   }
 
   @ParameterizedTest
@@ -47,7 +47,7 @@ class RelayServiceTest {
       })
   void exposureModeDecidesWhetherAndWhichServiceExists(
       ExposureType type, boolean exists, String loadBalancerClass) {
-    var built = RelayService.relayService(relay(type, s -> {}), 2);
+    var built = RelayService.desired(relay(type, s -> {}), 2).map(RelayService.Desired::service);
     assertThat(built.isPresent()).isEqualTo(exists);
     built.ifPresent(
         svc -> {
@@ -108,7 +108,7 @@ class RelayServiceTest {
             });
     assertThat(service(relay, 0).getMetadata().getAnnotations().get(RelayService.ATTRIBUTES))
         .isEqualTo(attributes);
-    assertThat(RelayService.overriddenAnnotations(relay, 0)).isEmpty();
+    assertThat(RelayService.desired(relay, 0).orElseThrow().overridden()).isEmpty();
   }
 
   @Test
@@ -130,7 +130,7 @@ class RelayServiceTest {
         .containsEntry("example.com/owner", "net")
         .containsEntry(AWS + "scheme", "internet-facing");
     // The same value is no override; only a changed one is reported.
-    assertThat(RelayService.overriddenAnnotations(relay, 0))
+    assertThat(RelayService.desired(relay, 0).orElseThrow().overridden())
         .containsExactly(new OverriddenAnnotation(AWS + "scheme", "internal", "internet-facing"));
   }
 

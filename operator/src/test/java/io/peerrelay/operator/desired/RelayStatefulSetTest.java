@@ -250,4 +250,46 @@ class RelayStatefulSetTest {
               assertThat(o.getController()).isTrue();
             });
   }
+
+  @Test
+  void tailnetModeMountsTheAuthKeyOptionallyAndTheNodeStateReadOnly() {
+    StatefulSet plain = build(s -> {}, 1);
+    StatefulSet sts =
+        build(
+            s -> {
+              io.peerrelay.operator.api.Tailnet t = new io.peerrelay.operator.api.Tailnet();
+              t.setAuthKeySecretRef(
+                  new io.peerrelay.operator.api.TailnetAuthKeyRef("ts-auth", "key"));
+              s.setTailnet(t);
+            },
+            1);
+    assertThat(pod(plain).getVolumes()).extracting("name").doesNotContain("tailnet-auth");
+    var auth =
+        pod(sts).getVolumes().stream()
+            .filter(v -> v.getName().equals("tailnet-auth"))
+            .findFirst()
+            .orElseThrow()
+            .getSecret();
+    assertThat(auth.getSecretName()).isEqualTo("ts-auth");
+    assertThat(auth.getOptional()).isTrue();
+    assertThat(auth.getItems())
+        .singleElement()
+        .satisfies(
+            item -> {
+              assertThat(item.getKey()).isEqualTo("key");
+              assertThat(item.getPath()).isEqualTo("authkey");
+            });
+    assertThat(pod(sts).getVolumes())
+        .anySatisfy(
+            v -> {
+              assertThat(v.getName()).isEqualTo("tailnet-state");
+              assertThat(v.getSecret().getSecretName()).isEqualTo("office-1-tailnet");
+              assertThat(v.getSecret().getOptional()).isNull();
+            });
+    assertThat(pod(sts).getContainers().get(0).getVolumeMounts())
+        .filteredOn(m -> m.getName().startsWith("tailnet-"))
+        .extracting(m -> m.getMountPath() + " ro=" + m.getReadOnly())
+        .containsExactly(
+            "/etc/peerrelay/tailnet-auth ro=true", "/etc/peerrelay/tailnet-state ro=true");
+  }
 }

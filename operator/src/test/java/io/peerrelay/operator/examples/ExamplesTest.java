@@ -77,16 +77,19 @@ class ExamplesTest {
   void examplesExistForEveryExposureModeAndForGrants() throws IOException {
     Set<String> modes = new java.util.TreeSet<>();
     boolean grant = false;
+    boolean tailnet = false;
     for (Path file : exampleFiles().toList()) {
       for (HasMetadata r : read(file)) {
         if (r instanceof PeerRelay relay) {
           modes.add(relay.getSpec().getExposure().getType().name());
+          tailnet |= relay.getSpec().getTailnet() != null;
         }
         grant |= r instanceof RelayGrant;
       }
     }
     assertThat(modes).containsExactlyInAnyOrder("AWSNLB", "LoadBalancer", "NodeAddress", "None");
     assertThat(grant).isTrue();
+    assertThat(tailnet).as("a tailnet-mode example").isTrue();
   }
 
   @ParameterizedTest
@@ -118,8 +121,7 @@ class ExamplesTest {
     }
     for (int i = 0; i < spec.getReplicas(); i++) {
       assertThat(RelayStatefulSet.relayStatefulSet(relay, i, "relay:test")).isNotNull();
-      RelayService.relayService(relay, i);
-      assertThat(RelayService.overriddenAnnotations(relay, i)).isEmpty();
+      RelayService.desired(relay, i).ifPresent(d -> assertThat(d.overridden()).isEmpty());
       assertThat(RelayConfigMap.relayConfigMap(relay, i, List.of(), List.of()).getData())
           .containsKey("relay.yaml");
     }

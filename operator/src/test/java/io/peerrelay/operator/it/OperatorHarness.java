@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peerrelay.operator.OperatorSettings;
 import io.peerrelay.operator.RelayOperator;
+import io.peerrelay.testsupport.ControlPlaneExtension;
 import io.peerrelay.testsupport.LocalControlPlane;
 import io.peerrelay.testsupport.ToolPaths;
 import java.io.IOException;
@@ -20,38 +21,65 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One in-process operator per IT class on the JVM-wide real control plane, with the committed CRDs
- * installed, and a fresh namespace per test so tests never see each other's objects.
+ * The operator ITs' set-up, as a JUnit 5 extension: before the class, the JVM-wide real control
+ * plane ({@link ControlPlaneExtension}) with the committed CRDs installed and, for {@link
+ * #operator()}, one in-process operator, stopped after the class; a fresh namespace per test so
+ * tests never see each other's objects.
+ *
+ * <pre>
+ * {@code @RegisterExtension static final OperatorHarness harness = OperatorHarness.operator();}
+ * </pre>
  */
-final class OperatorHarness implements AutoCloseable {
+final class OperatorHarness implements BeforeAllCallback, AfterAllCallback {
 
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
-  final LocalControlPlane controlPlane;
-  final KubernetesClient client;
+  private final boolean withOperator;
+  private LocalControlPlane controlPlane;
   private KubernetesClient operatorClient;
   private RelayOperator operator;
 
-  private OperatorHarness(LocalControlPlane controlPlane) {
-    this.controlPlane = controlPlane;
-    this.client = controlPlane.client();
+  private OperatorHarness(boolean withOperator) {
+    this.withOperator = withOperator;
   }
 
-  /** Installs the CRDs and starts an operator watching all namespaces. */
-  static OperatorHarness start(LocalControlPlane cp) {
-    OperatorHarness h = new OperatorHarness(cp);
-    installCrds(cp);
-    h.startOperator();
-    return h;
+  /** Installs the CRDs and runs an operator watching all namespaces for the test class. */
+  static OperatorHarness operator() {
+    return new OperatorHarness(true);
   }
 
   /** Installs the CRDs but starts no operator (for tests that build their own). */
-  static OperatorHarness withoutOperator(LocalControlPlane cp) {
-    OperatorHarness h = new OperatorHarness(cp);
-    installCrds(cp);
-    return h;
+  static OperatorHarness crdsOnly() {
+    return new OperatorHarness(false);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    controlPlane = ControlPlaneExtension.controlPlane(context);
+    installCrds(controlPlane);
+    if (withOperator) {
+      startOperator();
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    stopOperator();
+  }
+
+  /** The control plane's admin client. */
+  KubernetesClient client() {
+    return controlPlane.client();
+  }
+
+  /** The JVM-wide control plane. */
+  LocalControlPlane controlPlane() {
+    return controlPlane;
   }
 
   /** Applies every CRD in the project's {@code crds/} folder and waits until each is served. */
@@ -135,7 +163,7 @@ final class OperatorHarness implements AutoCloseable {
   /** A new namespace with {@code labels}; its name starts with {@code prefix}. */
   String newNamespace(String prefix, Map<String, String> labels) {
     String name = prefix + "-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
-    client
+    client()
         .resource(
             new NamespaceBuilder()
                 .withNewMetadata()
@@ -153,11 +181,6 @@ final class OperatorHarness implements AutoCloseable {
 
   /** Creates {@code resource} in {@code namespace}. */
   <T extends HasMetadata> T create(String namespace, T resource) {
-    return client.resource(resource).inNamespace(namespace).create();
-  }
-
-  @Override
-  public void close() {
-    stopOperator();
+    return client().resource(resource).inNamespace(namespace).create();
   }
 }

@@ -25,8 +25,6 @@ import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.ExposureType;
 import io.peerrelay.operator.api.GrantSource;
 import io.peerrelay.operator.api.PeerRelayStatus;
-import io.peerrelay.testsupport.ControlPlaneExtension;
-import io.peerrelay.testsupport.LocalControlPlane;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,21 +35,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator as it runs in a cluster: as a ServiceAccount holding exactly the written-down RBAC
  * (so a missing verb fails here, not in production), with leader election on a Lease, and with its
  * health and Prometheus ports answering.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class OperatorProcessIT {
 
+  @RegisterExtension static final OperatorHarness harness = OperatorHarness.crdsOnly();
+
   @Test
-  void reconcilesWithOnlyItsOwnRbacTakesTheLeaseAndServesProbesAndMetrics(LocalControlPlane cp)
-      throws Exception {
-    OperatorHarness harness = OperatorHarness.withoutOperator(cp);
-    KubernetesClient admin = harness.client;
+  void reconcilesWithOnlyItsOwnRbacTakesTheLeaseAndServesProbesAndMetrics() throws Exception {
+    KubernetesClient admin = harness.client();
     String system = harness.newNamespace("peerrelay-system");
     String sa = "peerrelay-operator";
     admin
@@ -60,7 +57,7 @@ class OperatorProcessIT {
         .create();
     grantRbac(admin, system, sa);
 
-    Config config = cp.config();
+    Config config = harness.controlPlane().config();
     // Impersonation: every request is authorised exactly as the ServiceAccount's would be.
     config.setImpersonateUsername("system:serviceaccount:" + system + ":" + sa);
     config.setImpersonateGroups(
@@ -139,14 +136,13 @@ class OperatorProcessIT {
 
   @Test
   @SuppressWarnings("try") // the leader is closed early on purpose; the resource block is a net
-  void aStandbyTakesOverWhenTheLeaderStops(LocalControlPlane cp) {
-    OperatorHarness harness = OperatorHarness.withoutOperator(cp);
+  void aStandbyTakesOverWhenTheLeaderStops() {
     String system = harness.newNamespace("failover");
     OperatorSettings settings =
         new OperatorSettings(
             Set.of(), OperatorSettings.DEFAULT_RELAY_IMAGE, 0, 0, true, "failover", system);
-    try (KubernetesClient c1 = cp.newClient();
-        KubernetesClient c2 = cp.newClient();
+    try (KubernetesClient c1 = harness.controlPlane().newClient();
+        KubernetesClient c2 = harness.controlPlane().newClient();
         RelayOperator first =
             RelayOperator.create(
                 c1, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -160,21 +156,21 @@ class OperatorProcessIT {
               .until(
                   () -> {
                     Lease l =
-                        harness.client.leases().inNamespace(system).withName("failover").get();
+                        harness.client().leases().inNamespace(system).withName("failover").get();
                     return l == null ? null : l.getSpec().getHolderIdentity();
                   },
                   h -> h != null);
       second.start();
       String ns = harness.newNamespace("failover-relays");
       harness.create(ns, relay("before", 1, ExposureType.None));
-      RelayAwait.reason(harness.client, ns, "before", Conditions.REASON_PODS_PENDING);
+      RelayAwait.reason(harness.client(), ns, "before", Conditions.REASON_PODS_PENDING);
 
       first.close();
       long stopped = System.nanoTime();
       harness.create(ns, relay("after", 1, ExposureType.None));
       // The Lease is not released on stop: the standby takes it once it expires (15 s).
       RelayAwait.status(
-          harness.client,
+          harness.client(),
           ns,
           "after",
           s -> Conditions.REASON_PODS_PENDING.equals(RelayAwait.readyReason(s)),
@@ -183,7 +179,7 @@ class OperatorProcessIT {
       assertThat(waited)
           .as("the standby did not reconcile until it held the Lease")
           .isGreaterThanOrEqualTo(5);
-      Lease lease = harness.client.leases().inNamespace(system).withName("failover").get();
+      Lease lease = harness.client().leases().inNamespace(system).withName("failover").get();
       assertThat(lease.getSpec().getHolderIdentity()).isNotEqualTo(holder);
     }
   }

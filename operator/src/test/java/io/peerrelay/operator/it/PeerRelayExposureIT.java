@@ -8,48 +8,30 @@ import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.ExposureType;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.PeerRelayStatus;
 import io.peerrelay.operator.api.RelayEndpoint;
-import io.peerrelay.testsupport.ControlPlaneExtension;
-import io.peerrelay.testsupport.LocalControlPlane;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Endpoints from load-balancer status written the way real controllers write it, readiness from pod
  * status written the way a kubelet writes it, and a template change rolling one replica at a time.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class PeerRelayExposureIT {
 
-  private static OperatorHarness harness;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void startOperator(LocalControlPlane cp) {
-    harness = OperatorHarness.start(cp);
-    client = harness.client;
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    harness.close();
-  }
+  @RegisterExtension static final OperatorHarness harness = OperatorHarness.operator();
 
   @Test
   void awsNlbHostnameIsResolvedIntoStatusAndConfig() {
     String ns = harness.newNamespace("nlb");
     harness.create(ns, relay("aws", 2, ExposureType.AWSNLB));
-    RelayAwait.markReady(client, ns, "aws-0-0");
-    RelayAwait.markReady(client, ns, "aws-1-0");
+    RelayAwait.markReady(harness.client(), ns, "aws-0-0");
+    RelayAwait.markReady(harness.client(), ns, "aws-1-0");
     // The AWS Load Balancer Controller writes only a DNS name; "localhost" resolves here, the
     // .invalid name never does (RFC 6761), like an NLB still provisioning.
     writeLoadBalancer(ns, "aws-0", null, "localhost");
@@ -57,7 +39,7 @@ class PeerRelayExposureIT {
 
     PeerRelayStatus s =
         RelayAwait.status(
-            client,
+            harness.client(),
             ns,
             "aws",
             st -> st.getEndpoints().contains(new RelayEndpoint(0, "127.0.0.1:40000")));
@@ -75,13 +57,13 @@ class PeerRelayExposureIT {
     PeerRelay r = relay("lb", 2, ExposureType.LoadBalancer);
     r.getSpec().getExposure().setLoadBalancerClass("metallb.io/metallb");
     harness.create(ns, r);
-    RelayAwait.markReady(client, ns, "lb-0-0");
-    RelayAwait.markReady(client, ns, "lb-1-0");
+    RelayAwait.markReady(harness.client(), ns, "lb-0-0");
+    RelayAwait.markReady(harness.client(), ns, "lb-1-0");
     // MetalLB writes the ip.
     writeLoadBalancer(ns, "lb-0", "203.0.113.10", null);
     writeLoadBalancer(ns, "lb-1", "203.0.113.11", null);
 
-    PeerRelayStatus s = RelayAwait.reason(client, ns, "lb", Conditions.REASON_READY);
+    PeerRelayStatus s = RelayAwait.reason(harness.client(), ns, "lb", Conditions.REASON_READY);
     assertThat(s.getEndpoints())
         .containsExactly(
             new RelayEndpoint(0, "203.0.113.10:40000"), new RelayEndpoint(1, "203.0.113.11:40000"));
@@ -89,7 +71,8 @@ class PeerRelayExposureIT {
     assertThat(config(ns, "lb-0")).contains("203.0.113.10:40000").doesNotContain("203.0.113.11");
     assertThat(config(ns, "lb-1")).contains("203.0.113.11:40000");
     assertThat(
-            client
+            harness
+                .client()
                 .services()
                 .inNamespace(ns)
                 .withName("lb-0")
@@ -101,7 +84,8 @@ class PeerRelayExposureIT {
     // Steady state: a reconcile caused by a change that alters nothing (the LB controller
     // rewriting the same address, a label on the Service) must not write status again.
     String version =
-        client
+        harness
+            .client()
             .resources(PeerRelay.class)
             .inNamespace(ns)
             .withName("lb")
@@ -110,7 +94,8 @@ class PeerRelayExposureIT {
             .getResourceVersion();
     RelayAwait.retryOnConflict(
         () ->
-            client
+            harness
+                .client()
                 .services()
                 .inNamespace(ns)
                 .withName("lb-0")
@@ -125,7 +110,8 @@ class PeerRelayExposureIT {
         .atMost(java.time.Duration.ofSeconds(5))
         .until(() -> true);
     assertThat(
-            client
+            harness
+                .client()
                 .resources(PeerRelay.class)
                 .inNamespace(ns)
                 .withName("lb")
@@ -141,7 +127,8 @@ class PeerRelayExposureIT {
     String ns = harness.newNamespace("nodeaddr");
     String node = ns + "-node";
     // A node as a kubelet registers it (status included): an external and an internal address.
-    client
+    harness
+        .client()
         .nodes()
         .resource(
             new NodeBuilder()
@@ -155,9 +142,10 @@ class PeerRelayExposureIT {
                 .build())
         .create();
     harness.create(ns, relay("na", 1, ExposureType.NodeAddress));
-    RelayAwait.pod(client, ns, "na-0-0");
+    RelayAwait.pod(harness.client(), ns, "na-0-0");
     // No scheduler runs: bind the pod to the node as the scheduler would (pods/binding).
-    client
+    harness
+        .client()
         .bindings()
         .inNamespace(ns)
         .resource(
@@ -171,18 +159,19 @@ class PeerRelayExposureIT {
                 .endTarget()
                 .build())
         .create();
-    RelayAwait.markReady(client, ns, "na-0-0");
+    RelayAwait.markReady(harness.client(), ns, "na-0-0");
 
-    PeerRelayStatus s = RelayAwait.reason(client, ns, "na", Conditions.REASON_READY);
+    PeerRelayStatus s = RelayAwait.reason(harness.client(), ns, "na", Conditions.REASON_READY);
     assertThat(s.getEndpoints()).containsExactly(new RelayEndpoint(0, "198.51.100.7:40000"));
     assertThat(s.getReplicaStatuses().get(0).getNode()).isEqualTo(node);
-    assertThat(client.services().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(harness.client().services().inNamespace(ns).list().getItems()).isEmpty();
     assertThat(config(ns, "na-0")).contains("198.51.100.7:40000");
 
     // The node's address changes (a new public IP): the Node informer brings it in.
     RelayAwait.retryOnConflict(
         () ->
-            client
+            harness
+                .client()
                 .nodes()
                 .withName(node)
                 .editStatus(
@@ -191,7 +180,7 @@ class PeerRelayExposureIT {
                       return n;
                     }));
     RelayAwait.status(
-        client,
+        harness.client(),
         ns,
         "na",
         st -> st.getEndpoints().contains(new RelayEndpoint(0, "198.51.100.8:40000")));
@@ -202,13 +191,14 @@ class PeerRelayExposureIT {
     String ns = harness.newNamespace("roll");
     harness.create(ns, relay("roll", 3, ExposureType.None));
     for (int i = 0; i < 3; i++) {
-      RelayAwait.markReady(client, ns, "roll-" + i + "-0");
+      RelayAwait.markReady(harness.client(), ns, "roll-" + i + "-0");
     }
-    RelayAwait.status(client, ns, "roll", s -> s.getReadyReplicas() == 3);
+    RelayAwait.status(harness.client(), ns, "roll", s -> s.getReadyReplicas() == 3);
 
     RelayAwait.retryOnConflict(
         () ->
-            client
+            harness
+                .client()
                 .resources(PeerRelay.class)
                 .inNamespace(ns)
                 .withName("roll")
@@ -231,7 +221,7 @@ class PeerRelayExposureIT {
       }
       // The status patch follows the StatefulSet apply within the same reconcile.
       RelayAwait.status(
-          client,
+          harness.client(),
           ns,
           "roll",
           st ->
@@ -239,15 +229,16 @@ class PeerRelayExposureIT {
                   .contains(RelayAwait.readyReason(st)));
       // The StatefulSet controller replaces the pod; play the kubelet for the new one.
       awaitNewPodRevision(ns, "roll-" + expected);
-      RelayAwait.markReady(client, ns, "roll-" + expected + "-0");
+      RelayAwait.markReady(harness.client(), ns, "roll-" + expected + "-0");
     }
-    RelayAwait.status(client, ns, "roll", s -> s.getReadyReplicas() == 3);
+    RelayAwait.status(harness.client(), ns, "roll", s -> s.getReadyReplicas() == 3);
   }
 
   private static Map<Integer, String> images(String ns) {
     Map<Integer, String> out = new java.util.TreeMap<>();
     for (int i = 0; i < 3; i++) {
-      StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName("roll-" + i).get();
+      StatefulSet sts =
+          harness.client().apps().statefulSets().inNamespace(ns).withName("roll-" + i).get();
       out.put(i, sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
     }
     return out;
@@ -258,8 +249,9 @@ class PeerRelayExposureIT {
         .atMost(RelayAwait.TIMEOUT)
         .until(
             () -> {
-              StatefulSet s = client.apps().statefulSets().inNamespace(ns).withName(sts).get();
-              var pod = client.pods().inNamespace(ns).withName(sts + "-0").get();
+              StatefulSet s =
+                  harness.client().apps().statefulSets().inNamespace(ns).withName(sts).get();
+              var pod = harness.client().pods().inNamespace(ns).withName(sts + "-0").get();
               return s.getStatus() != null
                   && pod != null
                   && s.getStatus().getUpdateRevision() != null
@@ -273,10 +265,13 @@ class PeerRelayExposureIT {
   private static void writeLoadBalancer(String ns, String service, String ip, String hostname) {
     await()
         .atMost(RelayAwait.TIMEOUT)
-        .until(() -> client.services().inNamespace(ns).withName(service).get(), s -> s != null);
+        .until(
+            () -> harness.client().services().inNamespace(ns).withName(service).get(),
+            s -> s != null);
     RelayAwait.retryOnConflict(
         () ->
-            client
+            harness
+                .client()
                 .services()
                 .inNamespace(ns)
                 .withName(service)
@@ -295,6 +290,13 @@ class PeerRelayExposureIT {
   }
 
   private static String config(String ns, String name) {
-    return client.configMaps().inNamespace(ns).withName(name).get().getData().get("relay.yaml");
+    return harness
+        .client()
+        .configMaps()
+        .inNamespace(ns)
+        .withName(name)
+        .get()
+        .getData()
+        .get("relay.yaml");
   }
 }

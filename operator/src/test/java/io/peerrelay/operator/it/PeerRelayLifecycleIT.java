@@ -14,46 +14,28 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.ExposureType;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.PeerRelayStatus;
 import io.peerrelay.operator.api.ReplicaStatus;
-import io.peerrelay.testsupport.ControlPlaneExtension;
-import io.peerrelay.testsupport.LocalControlPlane;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A PeerRelay's whole life on a real API server and controller manager: children as specified,
  * scaling, drift correction, operator restart, deletion by garbage collection.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class PeerRelayLifecycleIT {
 
   private static final String AWS = "service.beta.kubernetes.io/aws-load-balancer-";
 
-  private static OperatorHarness harness;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void startOperator(LocalControlPlane cp) {
-    harness = OperatorHarness.start(cp);
-    client = harness.client;
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    harness.close();
-  }
+  @RegisterExtension static final OperatorHarness harness = OperatorHarness.operator();
 
   @Test
   void createsEveryChildAsSpecified() {
@@ -64,7 +46,7 @@ class PeerRelayLifecycleIT {
 
     PeerRelayStatus status =
         RelayAwait.status(
-            client,
+            harness.client(),
             ns,
             "office",
             s ->
@@ -85,7 +67,7 @@ class PeerRelayLifecycleIT {
 
     for (int i = 0; i < 2; i++) {
       String name = "office-" + i;
-      StatefulSet sts = client.apps().statefulSets().inNamespace(ns).withName(name).get();
+      StatefulSet sts = harness.client().apps().statefulSets().inNamespace(ns).withName(name).get();
       assertOwnedBy(sts, created);
       assertThat(sts.getSpec().getReplicas()).isEqualTo(1);
       assertThat(sts.getMetadata().getLabels())
@@ -108,7 +90,7 @@ class PeerRelayLifecycleIT {
           .anySatisfy(v -> assertThat(v.getConfigMap()).extracting("name").isEqualTo(name))
           .anySatisfy(v -> assertThat(v.getSecret()).extracting("secretName").isEqualTo(name));
 
-      Service svc = client.services().inNamespace(ns).withName(name).get();
+      Service svc = harness.client().services().inNamespace(ns).withName(name).get();
       assertOwnedBy(svc, created);
       assertThat(svc.getSpec().getType()).isEqualTo("LoadBalancer");
       assertThat(svc.getSpec().getLoadBalancerClass()).isEqualTo("service.k8s.aws/nlb");
@@ -124,14 +106,14 @@ class PeerRelayLifecycleIT {
           .containsEntry(AWS + "attributes", "load_balancing.cross_zone.enabled=true")
           .containsEntry("team", "net");
 
-      ConfigMap cm = client.configMaps().inNamespace(ns).withName(name).get();
+      ConfigMap cm = harness.client().configMaps().inNamespace(ns).withName(name).get();
       assertOwnedBy(cm, created);
       assertThat(cm.getData().get("relay.yaml"))
           .contains("udpPort: 40000")
           .contains("httpPort: 9090")
           .contains("/etc/peerrelay/key/private.key");
 
-      Secret key = client.secrets().inNamespace(ns).withName(name).get();
+      Secret key = harness.client().secrets().inNamespace(ns).withName(name).get();
       assertOwnedBy(key, created);
       assertThat(decode(key.getData().get("private.key"))).startsWith("discoprivkey:");
       assertThat(key.getMetadata().getAnnotations().get("peerrelay.io/public-key"))
@@ -140,16 +122,23 @@ class PeerRelayLifecycleIT {
       assertThat(status.getReplicaStatuses().get(i).getPodName()).isEqualTo(name + "-0");
     }
     PodDisruptionBudget pdb =
-        client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("office").get();
+        harness
+            .client()
+            .policy()
+            .v1()
+            .podDisruptionBudget()
+            .inNamespace(ns)
+            .withName("office")
+            .get();
     assertOwnedBy(pdb, created);
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(
-            client.v1().events().inNamespace(ns).list().getItems().stream()
+            harness.client().v1().events().inNamespace(ns).list().getItems().stream()
                 .map(e -> e.getReason())
                 .toList())
         .contains("KeyGenerated", "Created", "AnnotationOverridden");
     assertThat(
-            client.v1().events().inNamespace(ns).list().getItems().stream()
+            harness.client().v1().events().inNamespace(ns).list().getItems().stream()
                 .filter(e -> "Created".equals(e.getReason()))
                 .map(e -> e.getMessage())
                 .toList())
@@ -172,7 +161,7 @@ class PeerRelayLifecycleIT {
         .containsExactly("fleet-0", "fleet-1", "fleet-2");
 
     scale(ns, "fleet", 0);
-    RelayAwait.reason(client, ns, "fleet", Conditions.REASON_SCALED_TO_ZERO);
+    RelayAwait.reason(harness.client(), ns, "fleet", Conditions.REASON_SCALED_TO_ZERO);
     awaitNames(ns, StatefulSet.class, List.of());
     awaitNames(ns, Service.class, List.of());
 
@@ -192,7 +181,8 @@ class PeerRelayLifecycleIT {
     // hostNetwork off.
     RelayAwait.retryOnConflict(
         () ->
-            client
+            harness
+                .client()
                 .apps()
                 .statefulSets()
                 .inNamespace(ns)
@@ -206,7 +196,8 @@ class PeerRelayLifecycleIT {
         .atMost(RelayAwait.TIMEOUT)
         .until(
             () ->
-                client
+                harness
+                    .client()
                     .apps()
                     .statefulSets()
                     .inNamespace(ns)
@@ -218,19 +209,28 @@ class PeerRelayLifecycleIT {
                     .getHostNetwork(),
             Boolean.TRUE::equals);
 
-    String uid = client.services().inNamespace(ns).withName("edge-0").get().getMetadata().getUid();
-    client.services().inNamespace(ns).withName("edge-0").delete();
+    String uid =
+        harness.client().services().inNamespace(ns).withName("edge-0").get().getMetadata().getUid();
+    harness.client().services().inNamespace(ns).withName("edge-0").delete();
     await()
         .atMost(RelayAwait.TIMEOUT)
         .until(
-            () -> client.services().inNamespace(ns).withName("edge-0").get(),
+            () -> harness.client().services().inNamespace(ns).withName("edge-0").get(),
             s -> s != null && !s.getMetadata().getUid().equals(uid));
 
     String good =
-        client.configMaps().inNamespace(ns).withName("edge-0").get().getData().get("relay.yaml");
+        harness
+            .client()
+            .configMaps()
+            .inNamespace(ns)
+            .withName("edge-0")
+            .get()
+            .getData()
+            .get("relay.yaml");
     RelayAwait.retryOnConflict(
         () ->
-            client
+            harness
+                .client()
                 .configMaps()
                 .inNamespace(ns)
                 .withName("edge-0")
@@ -243,7 +243,8 @@ class PeerRelayLifecycleIT {
         .atMost(RelayAwait.TIMEOUT)
         .until(
             () ->
-                client
+                harness
+                    .client()
                     .configMaps()
                     .inNamespace(ns)
                     .withName("edge-0")
@@ -266,7 +267,8 @@ class PeerRelayLifecycleIT {
     PeerRelay updated =
         RelayAwait.retryOnConflict(
             () ->
-                client
+                harness
+                    .client()
                     .resources(PeerRelay.class)
                     .inNamespace(ns)
                     .withName("steady")
@@ -277,7 +279,7 @@ class PeerRelayLifecycleIT {
                         }));
     PeerRelayStatus s =
         RelayAwait.status(
-            client,
+            harness.client(),
             ns,
             "steady",
             st -> st.getObservedGeneration().equals(updated.getMetadata().getGeneration()));
@@ -292,7 +294,7 @@ class PeerRelayLifecycleIT {
     awaitReplicas(ns, "gone", 2);
     awaitNames(ns, StatefulSet.class, List.of("gone-0", "gone-1"));
 
-    client.resources(PeerRelay.class).inNamespace(ns).withName("gone").delete();
+    harness.client().resources(PeerRelay.class).inNamespace(ns).withName("gone").delete();
     // The controller manager's garbage collector follows the owner references.
     for (Class<? extends HasMetadata> kind :
         List.of(
@@ -312,7 +314,7 @@ class PeerRelayLifecycleIT {
 
   private static PeerRelayStatus awaitReplicas(String ns, String name, int n) {
     return RelayAwait.status(
-        client,
+        harness.client(),
         ns,
         name,
         s ->
@@ -322,7 +324,7 @@ class PeerRelayLifecycleIT {
 
   private static void scale(String ns, String name, int replicas) {
     // Through the scale subresource, as kubectl scale does.
-    client.resources(PeerRelay.class).inNamespace(ns).withName(name).scale(replicas);
+    harness.client().resources(PeerRelay.class).inNamespace(ns).withName(name).scale(replicas);
   }
 
   private static Map<Integer, String> publicKeys(PeerRelayStatus s) {
@@ -331,7 +333,8 @@ class PeerRelayLifecycleIT {
   }
 
   private static Map<String, String> secretVersions(String ns) {
-    return client
+    return harness
+        .client()
         .secrets()
         .inNamespace(ns)
         .withLabel("app.kubernetes.io/managed-by")
@@ -344,7 +347,7 @@ class PeerRelayLifecycleIT {
   }
 
   private static <T extends HasMetadata> List<String> names(String ns, Class<T> kind) {
-    return client.resources(kind).inNamespace(ns).list().getItems().stream()
+    return harness.client().resources(kind).inNamespace(ns).list().getItems().stream()
         .map(o -> o.getMetadata().getName())
         .filter(n -> !n.startsWith("kube-root-ca") && !n.equals("kubernetes"))
         .sorted()

@@ -8,14 +8,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.ExposureType;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.PeerRelayStatus;
-import io.peerrelay.testsupport.ControlPlaneExtension;
-import io.peerrelay.testsupport.LocalControlPlane;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,10 +20,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,23 +32,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * gets past validation becomes a condition, Pod Security blocks are reported, and every example
  * manifest applies.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class PeerRelayValidationIT {
 
-  private static OperatorHarness harness;
-  private static KubernetesClient client;
+  @RegisterExtension static final OperatorHarness harness = OperatorHarness.operator();
   private static String ns;
 
   @BeforeAll
-  static void startOperator(LocalControlPlane cp) {
-    harness = OperatorHarness.start(cp);
-    client = harness.client;
+  static void setUp() {
     ns = harness.newNamespace("invalid");
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    harness.close();
   }
 
   static Stream<Arguments> invalidSpecs() {
@@ -84,7 +71,7 @@ class PeerRelayValidationIT {
         "apiVersion: peerrelay.io/v1alpha1\nkind: PeerRelay\nmetadata:\n  name: bad\nspec:\n  "
             + spec
             + "\n";
-    assertThatThrownBy(() -> client.resource(yaml).inNamespace(ns).create())
+    assertThatThrownBy(() -> harness.client().resource(yaml).inNamespace(ns).create())
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining(field);
   }
@@ -103,7 +90,8 @@ class PeerRelayValidationIT {
             () ->
                 RelayAwait.retryOnConflict(
                     () ->
-                        client
+                        harness
+                            .client()
                             .resources(PeerRelay.class)
                             .inNamespace(ns)
                             .withName("fixed")
@@ -122,7 +110,7 @@ class PeerRelayValidationIT {
     String yaml =
         "apiVersion: peerrelay.io/v1alpha1\nkind: RelayGrant\nmetadata: {name: bad}\n"
             + "spec:\n  src: [{clientKeys: [nodekey:00]}]\n  dst: {selector: {}}\n";
-    assertThatThrownBy(() -> client.resource(yaml).inNamespace(ns).create())
+    assertThatThrownBy(() -> harness.client().resource(yaml).inNamespace(ns).create())
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("spec.src[0].clientKeys[0]");
   }
@@ -139,7 +127,8 @@ class PeerRelayValidationIT {
                 .addToLimits("cpu", new Quantity("1"))
                 .build());
     harness.create(ns, r);
-    PeerRelayStatus s = RelayAwait.reason(client, ns, "greedy", Conditions.REASON_CONFIG_INVALID);
+    PeerRelayStatus s =
+        RelayAwait.reason(harness.client(), ns, "greedy", Conditions.REASON_CONFIG_INVALID);
     // Short and to the point: the child, the server's cause, the PeerRelay field to fix; none of
     // fabric8's request URL and Status dump.
     assertThat(RelayAwait.condition(s, Conditions.READY).getMessage())
@@ -148,7 +137,7 @@ class PeerRelayValidationIT {
                 + " spec.template.spec.containers[0].resources.requests:"
                 + " must be less than or equal to cpu limit of 1 (fix spec.resources)");
     assertThat(
-            client.v1().events().inNamespace(ns).list().getItems().stream()
+            harness.client().v1().events().inNamespace(ns).list().getItems().stream()
                 .filter(e -> "greedy".equals(e.getInvolvedObject().getName()))
                 .map(e -> e.getReason()))
         .contains(Conditions.REASON_CONFIG_INVALID);
@@ -159,7 +148,8 @@ class PeerRelayValidationIT {
     // A quota with no room for ConfigMaps: the server answers 403 (not the spec's fault, and an
     // admin can lift it), so the relay says ApiError and the operator keeps retrying.
     String quota = harness.newNamespace("quota");
-    client
+    harness
+        .client()
         .resourceQuotas()
         .inNamespace(quota)
         .resource(
@@ -173,14 +163,15 @@ class PeerRelayValidationIT {
                 .build())
         .create();
     harness.create(quota, relay("squeezed", 1, ExposureType.None));
-    PeerRelayStatus s = RelayAwait.reason(client, quota, "squeezed", Conditions.REASON_API_ERROR);
+    PeerRelayStatus s =
+        RelayAwait.reason(harness.client(), quota, "squeezed", Conditions.REASON_API_ERROR);
     assertThat(RelayAwait.condition(s, Conditions.READY).getStatus()).isEqualTo(Conditions.UNKNOWN);
     assertThat(RelayAwait.condition(s, Conditions.READY).getMessage())
         .startsWith("API request failed, retrying: ConfigMap squeezed-0: ")
         .contains("exceeded quota")
         .doesNotContain("Failure executing");
     assertThat(
-            client.v1().events().inNamespace(quota).list().getItems().stream()
+            harness.client().v1().events().inNamespace(quota).list().getItems().stream()
                 .filter(e -> "squeezed".equals(e.getInvolvedObject().getName()))
                 .filter(e -> "Warning".equals(e.getType()))
                 .map(e -> e.getReason()))
@@ -190,8 +181,8 @@ class PeerRelayValidationIT {
     // JOSDK's default budget of 5 retries (2 + 2 + 3 + 4.5 + 6.75 s, ~19 s) has run out; nothing
     // else in this namespace changes, so no event would wake the operator.
     sleepSeconds(25);
-    client.resourceQuotas().inNamespace(quota).withName("no-configmaps").delete();
-    RelayAwait.reason(client, quota, "squeezed", Conditions.REASON_PODS_PENDING);
+    harness.client().resourceQuotas().inNamespace(quota).withName("no-configmaps").delete();
+    RelayAwait.reason(harness.client(), quota, "squeezed", Conditions.REASON_PODS_PENDING);
   }
 
   private static void sleepSeconds(int seconds) {
@@ -209,7 +200,8 @@ class PeerRelayValidationIT {
         harness.newNamespace("baseline", Map.of("pod-security.kubernetes.io/enforce", "baseline"));
     harness.create(baseline, relay("blocked", 1, ExposureType.None));
     PeerRelayStatus s =
-        RelayAwait.reason(client, baseline, "blocked", Conditions.REASON_POD_SECURITY_BLOCKED);
+        RelayAwait.reason(
+            harness.client(), baseline, "blocked", Conditions.REASON_POD_SECURITY_BLOCKED);
     // The admission message itself (from the server-side dry run), and what to do about it.
     assertThat(RelayAwait.condition(s, Conditions.READY).getMessage())
         .startsWith("Pod Security admission rejects the relay pod")
@@ -217,7 +209,7 @@ class PeerRelayValidationIT {
         .contains("hostNetwork")
         .contains("pod-security.kubernetes.io/enforce=privileged");
     assertThat(
-            client.v1().events().inNamespace(baseline).list().getItems().stream()
+            harness.client().v1().events().inNamespace(baseline).list().getItems().stream()
                 .map(e -> e.getReason()))
         .contains(Conditions.REASON_POD_SECURITY_BLOCKED);
   }
@@ -233,15 +225,15 @@ class PeerRelayValidationIT {
     String exampleNs = harness.newNamespace("examples");
     for (Path file : files) {
       try (InputStream in = Files.newInputStream(file)) {
-        List<HasMetadata> items = client.load(in).items();
+        List<HasMetadata> items = harness.client().load(in).items();
         assertThat(items).as(file.toString()).isNotEmpty();
         for (HasMetadata item : items) {
           // Server-side apply: the same path kubectl apply --server-side takes, schema and CEL.
-          client.resource(item).inNamespace(exampleNs).forceConflicts().serverSideApply();
+          harness.client().resource(item).inNamespace(exampleNs).forceConflicts().serverSideApply();
         }
       }
     }
-    assertThat(client.resources(PeerRelay.class).inNamespace(exampleNs).list().getItems())
+    assertThat(harness.client().resources(PeerRelay.class).inNamespace(exampleNs).list().getItems())
         .isNotEmpty();
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.peerrelay.operator.api.Condition;
@@ -95,6 +96,14 @@ final class RelayAwait {
    * on the test control plane, so pods otherwise stay Pending forever.
    */
   static void markReady(KubernetesClient client, String ns, String podName) {
+    markReady(client, ns, podName, null);
+  }
+
+  /**
+   * As {@link #markReady(KubernetesClient, String, String)}, also writing the pod's address as a
+   * kubelet does ({@code podIP}; relay pods are hostNetwork, so it is the node's); null leaves it.
+   */
+  static void markReady(KubernetesClient client, String ns, String podName, String podIp) {
     pod(client, ns, podName);
     String now = Instant.now().toString();
     List<PodCondition> conditions = new ArrayList<>();
@@ -120,6 +129,11 @@ final class RelayAwait {
                     pod -> {
                       pod.getStatus().setConditions(conditions);
                       pod.getStatus().setPhase("Running");
+                      if (podIp != null) {
+                        pod.getStatus().setPodIP(podIp);
+                        pod.getStatus().setPodIPs(List.of(new PodIP(podIp)));
+                        pod.getStatus().setHostIP(podIp);
+                      }
                       return pod;
                     }));
   }

@@ -7,7 +7,6 @@ import static io.peerrelay.operator.it.Fixtures.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.peerrelay.operator.api.Condition;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.ExposureType;
@@ -15,36 +14,19 @@ import io.peerrelay.operator.api.GrantSource;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.RelayGrant;
 import io.peerrelay.operator.api.RelayGrantStatus;
-import io.peerrelay.testsupport.ControlPlaneExtension;
-import io.peerrelay.testsupport.LocalControlPlane;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * RelayGrant status on a real API server: keys resolved inline and from Secrets, relays matched.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class RelayGrantIT {
 
-  private static OperatorHarness harness;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void startOperator(LocalControlPlane cp) {
-    harness = OperatorHarness.start(cp);
-    client = harness.client;
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    harness.close();
-  }
+  @RegisterExtension static final OperatorHarness harness = OperatorHarness.operator();
 
   @Test
   void inlineAndSecretKeysAreCountedAndSelectedRelaysListed() {
@@ -110,10 +92,10 @@ class RelayGrantIT {
   void grantsAddAndRemoveKeysInEveryReplicaConfig() {
     String ns = harness.newNamespace("grant-config");
     harness.create(ns, relay("east", 2, ExposureType.None, Map.of("pool", "east")));
-    RelayAwait.reason(client, ns, "east", Conditions.REASON_PODS_PENDING);
+    RelayAwait.reason(harness.client(), ns, "east", Conditions.REASON_PODS_PENDING);
     assertThat(
             RelayAwait.condition(
-                    RelayAwait.status(client, ns, "east", s -> true), Conditions.ACCESS)
+                    RelayAwait.status(harness.client(), ns, "east", s -> true), Conditions.ACCESS)
                 .getReason())
         .isEqualTo(Conditions.REASON_NO_GRANTS);
 
@@ -121,7 +103,8 @@ class RelayGrantIT {
         ns, grant("a", Map.of("pool", "east"), GrantSource.ofClientKeys(List.of(clientKey(1)))));
     harness.create(ns, keySecret("fleet", "keys", clientKey(2)));
     harness.create(ns, grant("b", Map.of("pool", "east"), GrantSource.ofSecret("fleet", "keys")));
-    RelayAwait.status(client, ns, "east", s -> Integer.valueOf(2).equals(s.getGrantedKeys()));
+    RelayAwait.status(
+        harness.client(), ns, "east", s -> Integer.valueOf(2).equals(s.getGrantedKeys()));
     for (String cm : List.of("east-0", "east-1")) {
       await()
           .atMost(Duration.ofSeconds(20))
@@ -131,7 +114,8 @@ class RelayGrantIT {
     // Editing the grant Secret reaches the configs (the Secret informer maps it to the relay).
     RelayAwait.retryOnConflict(
         () ->
-            client
+            harness
+                .client()
                 .secrets()
                 .inNamespace(ns)
                 .withName("fleet")
@@ -153,7 +137,8 @@ class RelayGrantIT {
     // Re-pointing grant "a" at another pool revokes its key here (the old selector matched).
     RelayAwait.retryOnConflict(
         () ->
-            client
+            harness
+                .client()
                 .resources(RelayGrant.class)
                 .inNamespace(ns)
                 .withName("a")
@@ -167,10 +152,11 @@ class RelayGrantIT {
         .until(
             () -> config(ns, "east-0"), c -> !c.contains(clientKey(1)) && c.contains(clientKey(3)));
 
-    client.resources(RelayGrant.class).inNamespace(ns).withName("a").delete();
-    client.resources(RelayGrant.class).inNamespace(ns).withName("b").delete();
+    harness.client().resources(RelayGrant.class).inNamespace(ns).withName("a").delete();
+    harness.client().resources(RelayGrant.class).inNamespace(ns).withName("b").delete();
     var s =
-        RelayAwait.status(client, ns, "east", st -> Integer.valueOf(0).equals(st.getGrantedKeys()));
+        RelayAwait.status(
+            harness.client(), ns, "east", st -> Integer.valueOf(0).equals(st.getGrantedKeys()));
     assertThat(RelayAwait.condition(s, Conditions.ACCESS).getReason())
         .isEqualTo(Conditions.REASON_NO_GRANTS);
     await()
@@ -192,7 +178,8 @@ class RelayGrantIT {
     // rewrites matchedRelays, and that grant update reconciles the relay.
     RelayAwait.retryOnConflict(
         () ->
-            client
+            harness
+                .client()
                 .resources(PeerRelay.class)
                 .inNamespace(ns)
                 .withName("east")
@@ -209,7 +196,7 @@ class RelayGrantIT {
   }
 
   private static String config(String ns, String name) {
-    var cm = client.configMaps().inNamespace(ns).withName(name).get();
+    var cm = harness.client().configMaps().inNamespace(ns).withName(name).get();
     return cm == null ? "" : cm.getData().get("relay.yaml");
   }
 
@@ -218,7 +205,13 @@ class RelayGrantIT {
         .atMost(Duration.ofSeconds(20))
         .until(
             () ->
-                client.resources(RelayGrant.class).inNamespace(ns).withName(name).get().getStatus(),
+                harness
+                    .client()
+                    .resources(RelayGrant.class)
+                    .inNamespace(ns)
+                    .withName(name)
+                    .get()
+                    .getStatus(),
             s -> s != null && s.getConditions() != null && reason.equals(reasonOf(s)));
   }
 

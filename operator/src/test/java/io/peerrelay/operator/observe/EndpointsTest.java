@@ -15,6 +15,7 @@ import io.peerrelay.operator.api.ExposureType;
 import io.peerrelay.operator.api.NodeAddressType;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.PeerRelaySpec;
+import io.peerrelay.operator.api.PeerRelayStatus;
 import io.peerrelay.operator.api.RelayEndpoint;
 import io.peerrelay.operator.api.StaticEndpoint;
 import io.peerrelay.operator.observe.Endpoints.ReplicaInputs;
@@ -53,6 +54,19 @@ class EndpointsTest {
         return out;
       };
 
+  /** Inputs with the last known endpoints as text, as status holds them (garbage dropped). */
+  private static ReplicaInputs inputs(
+      List<LoadBalancerIngress> ingress, List<NodeAddress> nodes, List<String> lastKnown) {
+    PeerRelayStatus status = new PeerRelayStatus();
+    lastKnown.forEach(a -> status.getEndpoints().add(new RelayEndpoint(0, a)));
+    return new ReplicaInputs(
+        ingress, nodes, Endpoints.lastKnown(status).getOrDefault(0, List.of()));
+  }
+
+  private static List<String> text(List<Endpoint> endpoints) {
+    return endpoints.stream().map(Endpoint::toString).toList();
+  }
+
   private static LoadBalancerIngress ip(String ip) {
     return new LoadBalancerIngressBuilder().withIp(ip).build();
   }
@@ -84,30 +98,27 @@ class EndpointsTest {
         row(
             "every ingress ip",
             lb,
-            new ReplicaInputs(List.of(ip("203.0.113.5"), ip("203.0.113.1")), List.of(), List.of()),
+            inputs(List.of(ip("203.0.113.5"), ip("203.0.113.1")), List.of(), List.of()),
             List.of("203.0.113.1:40000", "203.0.113.5:40000")),
         row(
             "hostname resolved to all its addresses",
             nlb,
-            new ReplicaInputs(
-                List.of(host("nlb-1.elb.us-east-1.amazonaws.com")), List.of(), List.of()),
+            inputs(List.of(host("nlb-1.elb.us-east-1.amazonaws.com")), List.of(), List.of()),
             List.of("192.0.2.10:40000", "198.51.100.7:40000")),
         row(
             "mixed ip and hostname, IPv4 before IPv6, IPv6 in RFC 5952 form",
             lb,
-            new ReplicaInputs(
-                List.of(ip("203.0.113.1"), host("dual.example.net")), List.of(), List.of()),
+            inputs(List.of(ip("203.0.113.1"), host("dual.example.net")), List.of(), List.of()),
             List.of("203.0.113.1:40000", "203.0.113.9:40000", "[2001:db8::10]:40000")),
         row(
             "unresolvable hostname without history: nothing yet",
             nlb,
-            new ReplicaInputs(
-                List.of(host("provisioning.elb.amazonaws.com")), List.of(), List.of()),
+            inputs(List.of(host("provisioning.elb.amazonaws.com")), List.of(), List.of()),
             List.of()),
         row(
             "unresolvable hostname keeps the last known endpoints",
             lb,
-            new ReplicaInputs(
+            inputs(
                 List.of(host("provisioning.elb.amazonaws.com")),
                 List.of(),
                 List.of("192.0.2.10:40000", "[2001:db8::10]:40000")),
@@ -115,7 +126,7 @@ class EndpointsTest {
         row(
             "NLB answer that drops a zone is merged with what was seen before",
             nlb,
-            new ReplicaInputs(
+            inputs(
                 List.of(host("nlb-one-zone.elb.us-east-1.amazonaws.com")),
                 List.of(),
                 List.of("192.0.2.10:40000", "198.51.100.7:40000")),
@@ -123,7 +134,7 @@ class EndpointsTest {
         row(
             "an NLB answer sharing no address with history is a new load balancer: start over",
             nlb,
-            new ReplicaInputs(
+            inputs(
                 List.of(host("nlb-1.elb.us-east-1.amazonaws.com")),
                 List.of(),
                 List.of("198.51.100.99:40000")),
@@ -131,7 +142,7 @@ class EndpointsTest {
         row(
             "plain LoadBalancer: the latest DNS answer wins",
             lb,
-            new ReplicaInputs(
+            inputs(
                 List.of(host("nlb-one-zone.elb.us-east-1.amazonaws.com")),
                 List.of(),
                 List.of("198.51.100.7:40000")),
@@ -139,12 +150,12 @@ class EndpointsTest {
         row(
             "no ingress any more (load balancer gone): history forgotten",
             nlb,
-            new ReplicaInputs(List.of(), List.of(), List.of("198.51.100.7:40000")),
+            inputs(List.of(), List.of(), List.of("198.51.100.7:40000")),
             List.of()),
         row(
             "history entries on another port (old static endpoints) are not remembered",
             nlb,
-            new ReplicaInputs(
+            inputs(
                 List.of(host("provisioning.elb.amazonaws.com")),
                 List.of(),
                 List.of("192.0.2.50:51820", "192.0.2.10:40000", "not-an-endpoint")),
@@ -158,8 +169,7 @@ class EndpointsTest {
                   eip.setPublicIP("3.5.140.2");
                   s.getExposure().setElasticIPs(List.of(eip));
                 }),
-            new ReplicaInputs(
-                List.of(host("provisioning.elb.amazonaws.com")), List.of(), List.of()),
+            inputs(List.of(host("provisioning.elb.amazonaws.com")), List.of(), List.of()),
             List.of("3.5.140.2:40000")),
         row(
             "static endpoints keep their own port and join discovered ones, de-duplicated",
@@ -172,19 +182,19 @@ class EndpointsTest {
                             new StaticEndpoint("192.0.2.99:51820", 0),
                             new StaticEndpoint("[2001:DB8:0:0:1::1]:443", null),
                             new StaticEndpoint("192.0.2.77:1", 1)))),
-            new ReplicaInputs(List.of(ip("203.0.113.5")), List.of(), List.of()),
+            inputs(List.of(ip("203.0.113.5")), List.of(), List.of()),
             List.of("192.0.2.99:51820", "203.0.113.5:40000", "[2001:db8::1:0:0:1]:443")),
         row(
             "None exposure: only static endpoints",
             spec(
                 ExposureType.None,
                 s -> s.setStaticEndpoints(List.of(new StaticEndpoint("192.0.2.1:40000", null)))),
-            new ReplicaInputs(List.of(ip("203.0.113.5")), List.of(), List.of("198.51.100.1:40000")),
+            inputs(List.of(ip("203.0.113.5")), List.of(), List.of("198.51.100.1:40000")),
             List.of("192.0.2.1:40000")),
         row(
             "NodeAddress: the node's ExternalIP addresses",
             spec(ExposureType.NodeAddress, s -> {}),
-            new ReplicaInputs(
+            inputs(
                 List.of(),
                 List.of(
                     node("InternalIP", "10.0.0.5"),
@@ -198,7 +208,7 @@ class EndpointsTest {
             spec(
                 ExposureType.NodeAddress,
                 s -> s.getExposure().setNodeAddressType(NodeAddressType.InternalIP)),
-            new ReplicaInputs(
+            inputs(
                 List.of(),
                 List.of(node("InternalIP", "10.0.0.5"), node("ExternalIP", "203.0.113.20")),
                 List.of()),
@@ -206,23 +216,22 @@ class EndpointsTest {
         row(
             "NodeAddress never falls back to a private address",
             spec(ExposureType.NodeAddress, s -> {}),
-            new ReplicaInputs(List.of(), List.of(node("InternalIP", "10.0.0.5")), List.of()),
+            inputs(List.of(), List.of(node("InternalIP", "10.0.0.5")), List.of()),
             List.of()),
         row(
             "udpPort is the port of every discovered endpoint",
             spec(ExposureType.LoadBalancer, s -> s.setUdpPort(3478)),
-            new ReplicaInputs(List.of(ip("203.0.113.5")), List.of(), List.of()),
+            inputs(List.of(ip("203.0.113.5")), List.of(), List.of()),
             List.of("203.0.113.5:3478")),
         row(
             "unspecified addresses are never advertised (the relay would reject its config)",
             lb,
-            new ReplicaInputs(
-                List.of(host("zero.example.net"), ip("0.0.0.0")), List.of(), List.of()),
+            inputs(List.of(host("zero.example.net"), ip("0.0.0.0")), List.of(), List.of()),
             List.of("203.0.113.4:40000")),
         row(
             "addresses sort numerically by bytes, not as text",
             lb,
-            new ReplicaInputs(
+            inputs(
                 List.of(ip("192.0.2.1"), ip("10.1.0.1"), ip("9.9.9.9"), ip("10.0.0.200")),
                 List.of(),
                 List.of()),
@@ -233,9 +242,10 @@ class EndpointsTest {
   @MethodSource("cases")
   void replicaEndpoints(
       String name, PeerRelaySpec spec, ReplicaInputs replica0, List<String> expected) {
-    Map<Integer, List<String>> out = new Endpoints(FAKE_DNS).computeFrom(spec, Map.of(0, replica0));
+    Map<Integer, List<Endpoint>> out =
+        new Endpoints(FAKE_DNS).computeFrom(spec, Map.of(0, replica0));
     assertThat(out).containsOnlyKeys(0);
-    assertThat(out.get(0)).containsExactlyElementsOf(expected);
+    assertThat(text(out.get(0))).containsExactlyElementsOf(expected);
   }
 
   @Test
@@ -266,30 +276,42 @@ class EndpointsTest {
             .endLoadBalancer()
             .endStatus()
             .build();
-    Map<Integer, List<String>> out =
+    Map<Integer, List<Endpoint>> out =
         new Endpoints(FAKE_DNS)
-            .compute(relay, Map.of(0, ignored), Map.of(1, node1), Map.of(5, List.of("x")));
-    assertThat(out)
+            .compute(
+                relay,
+                Map.of(0, ignored),
+                Map.of(1, node1),
+                Map.of(5, List.of(Endpoint.parse("192.0.2.200:40000"))));
+    Map<Integer, List<String>> asText = new java.util.TreeMap<>();
+    out.forEach((i, list) -> asText.put(i, text(list)));
+    assertThat(asText)
         .containsExactlyEntriesOf(
             new java.util.TreeMap<>(
                 Map.of(
                     0, List.of("192.0.2.1:40000"),
                     1, List.of("192.0.2.1:40000", "203.0.113.11:40000"),
                     2, List.of("192.0.2.1:40000"))));
-    assertThat(Endpoints.statusEndpoints(out))
-        .containsExactly(
-            new RelayEndpoint(0, "192.0.2.1:40000"),
-            new RelayEndpoint(1, "192.0.2.1:40000"),
-            new RelayEndpoint(1, "203.0.113.11:40000"),
-            new RelayEndpoint(2, "192.0.2.1:40000"));
-    assertThat(Endpoints.summary(out)).isEqualTo("192.0.2.1:40000,203.0.113.11:40000");
+  }
+
+  @Test
+  void lastKnownEndpointsAreReadFromStatusSkippingWhatDoesNotParse() {
+    PeerRelayStatus status = new PeerRelayStatus();
+    status.getEndpoints().add(new RelayEndpoint(1, "192.0.2.50:51820"));
+    status.getEndpoints().add(new RelayEndpoint(1, "not-an-endpoint"));
+    status.getEndpoints().add(new RelayEndpoint(0, "[2001:db8::1]:40000"));
+    assertThat(Endpoints.lastKnown(status))
+        .containsOnly(
+            Map.entry(0, List.of(Endpoint.parse("[2001:db8::1]:40000"))),
+            Map.entry(1, List.of(Endpoint.parse("192.0.2.50:51820"))));
+    assertThat(Endpoints.lastKnown(null)).isEmpty();
   }
 
   @Test
   void repeatedComputationGivesTheSameBytes() {
     PeerRelaySpec nlb = spec(ExposureType.AWSNLB, s -> {});
     ReplicaInputs in =
-        new ReplicaInputs(
+        inputs(
             List.of(host("nlb-one-zone.elb.us-east-1.amazonaws.com")),
             List.of(),
             List.of("198.51.100.7:40000"));

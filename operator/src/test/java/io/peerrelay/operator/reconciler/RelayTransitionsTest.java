@@ -40,7 +40,9 @@ class RelayTransitionsTest {
         Map.of(),
         Map.of(),
         List.of(),
-        new TreeSet<>());
+        new TreeSet<>(),
+        Map.of(),
+        null);
   }
 
   @Test

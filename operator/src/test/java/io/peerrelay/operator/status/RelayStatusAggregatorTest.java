@@ -6,6 +6,7 @@ import io.peerrelay.operator.api.Condition;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.PeerRelayStatus;
 import io.peerrelay.operator.api.RelayEndpoint;
+import io.peerrelay.operator.observe.Endpoint;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,11 +24,17 @@ class RelayStatusAggregatorTest {
 
   private static ReplicaFacts replica(int i, boolean ready, String... endpoints) {
     return new ReplicaFacts(
-        i, "r-" + i + "-0", ready ? "node-" + i : null, ready, "discokey:" + i, List.of(endpoints));
+        i,
+        "r-" + i + "-0",
+        ready ? "node-" + i : null,
+        ready,
+        "discokey:" + i,
+        Stream.of(endpoints).map(Endpoint::parse).toList(),
+        null);
   }
 
   private static RelayFacts facts(int desired, List<ReplicaFacts> replicas) {
-    return new RelayFacts(7, desired, "sel", replicas, 1, null, null, null, List.of());
+    return new RelayFacts(7, desired, "sel", replicas, 1, null, null, null, List.of(), null);
   }
 
   private static RelayStatusAggregator at(Instant t) {
@@ -53,19 +60,28 @@ class RelayStatusAggregatorTest {
         Arguments.of(
             "config problem wins over everything",
             new RelayFacts(
-                7, 2, "sel", List.of(ok0, ok1), 1, "spec.udpPort: x", "psa", 1, List.of()),
+                7, 2, "sel", List.of(ok0, ok1), 1, "spec.udpPort: x", "psa", 1, List.of(), null),
             "False",
             "ConfigInvalid"),
         Arguments.of(
             "pod security wins over pending pods",
             new RelayFacts(
-                7, 1, "sel", List.of(replica(0, false)), 1, null, "forbidden", null, List.of()),
+                7,
+                1,
+                "sel",
+                List.of(replica(0, false)),
+                1,
+                null,
+                "forbidden",
+                null,
+                List.of(),
+                null),
             "False",
             "PodSecurityBlocked"),
         Arguments.of(
             "rolling replica reports progress",
             new RelayFacts(
-                7, 2, "sel", List.of(ok0, replica(1, false)), 1, null, null, 1, List.of()),
+                7, 2, "sel", List.of(ok0, replica(1, false)), 1, null, null, 1, List.of(), null),
             "False",
             "Progressing"));
   }
@@ -90,7 +106,8 @@ class RelayStatusAggregatorTest {
     assertThat(condition(again, Conditions.READY).getLastTransitionTime())
         .isEqualTo("2026-11-24T10:00:00Z");
 
-    PeerRelayStatus ready = at(T1).aggregate(first, facts(1, List.of(replica(0, true, "a:1"))));
+    PeerRelayStatus ready =
+        at(T1).aggregate(first, facts(1, List.of(replica(0, true, "192.0.2.1:1"))));
     assertThat(condition(ready, Conditions.READY).getLastTransitionTime())
         .isEqualTo("2026-11-24T10:05:00Z");
     assertThat(condition(ready, Conditions.ACCESS).getLastTransitionTime())
@@ -130,19 +147,20 @@ class RelayStatusAggregatorTest {
             1,
             1,
             "sel",
-            List.of(replica(0, true, "a:1")),
+            List.of(replica(0, true, "192.0.2.1:1")),
             0,
             null,
             null,
             null,
-            List.of("service.beta.kubernetes.io/aws-load-balancer-type"));
+            List.of("service.beta.kubernetes.io/aws-load-balancer-type"),
+            null);
     PeerRelayStatus s = at(T0).aggregate(null, f);
     assertThat(condition(s, Conditions.ACCESS).getReason()).isEqualTo(Conditions.REASON_NO_GRANTS);
     assertThat(condition(s, Conditions.ACCESS).getStatus()).isEqualTo(Conditions.FALSE);
     Condition exposure = condition(s, Conditions.EXPOSURE);
     assertThat(exposure.getReason()).isEqualTo(Conditions.REASON_ANNOTATION_OVERRIDDEN);
     assertThat(exposure.getMessage()).contains("aws-load-balancer-type");
-    assertThat(s.getEndpointSummary()).isEqualTo("a:1");
+    assertThat(s.getEndpointSummary()).isEqualTo("192.0.2.1:1");
   }
 
   private static PeerRelayStatus working() {

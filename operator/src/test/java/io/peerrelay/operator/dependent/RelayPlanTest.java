@@ -7,11 +7,10 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.peerrelay.operator.api.PeerRelay;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** The StatefulSet a replica is given: the new template, or, while held, the one it runs. */
-class RelayStatefulSetsDependentTest {
+class RelayPlanTest {
 
   private static PeerRelay relay(String image) {
     PeerRelay r = new PeerRelay();
@@ -21,13 +20,18 @@ class RelayStatefulSetsDependentTest {
     return r;
   }
 
-  private static RelayPlan plan(Map<Integer, StatefulSet> held) {
-    return new RelayPlan("default:1", Map.of(), new TreeSet<>(), held);
+  /** Replica {@code i}'s planned StatefulSet, with replica {@code i} held on {@code held}. */
+  private static StatefulSet desired(PeerRelay relay, int i, Map<Integer, StatefulSet> held) {
+    relay.getSpec().setReplicas(i + 1);
+    return RelayPlan.of(relay, "default:1", Map.of(), List.of())
+        .holding(held.keySet(), held)
+        .statefulSets()
+        .get(i);
   }
 
   @Test
   void aFreeReplicaGetsTheNewTemplateStampedWithItsDigest() {
-    StatefulSet sts = RelayStatefulSetsDependent.desired(relay("r:2"), 0, plan(Map.of()));
+    StatefulSet sts = desired(relay("r:2"), 0, Map.of());
     assertThat(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("r:2");
     assertThat(TemplateHash.stampedOn(sts)).isEqualTo(TemplateHash.of(sts.getSpec().getTemplate()));
@@ -35,26 +39,21 @@ class RelayStatefulSetsDependentTest {
 
   @Test
   void aHeldReplicaKeepsItsRunningTemplateAndDigest() {
-    StatefulSet running = RelayStatefulSetsDependent.desired(relay("r:1"), 1, plan(Map.of()));
-    StatefulSet held =
-        RelayStatefulSetsDependent.desired(relay("r:2"), 1, plan(Map.of(1, running)));
+    StatefulSet running = desired(relay("r:1"), 1, Map.of());
+    StatefulSet held = desired(relay("r:2"), 1, Map.of(1, running));
     assertThat(held.getSpec().getTemplate()).isEqualTo(running.getSpec().getTemplate());
     assertThat(TemplateHash.stampedOn(held)).isEqualTo(TemplateHash.stampedOn(running));
     assertThat(TemplateHash.stampedOn(held))
         .as("the digest of the new template differs, so the rollout still sees it as stale")
-        .isNotEqualTo(
-            TemplateHash.stampedOn(
-                RelayStatefulSetsDependent.desired(relay("r:2"), 1, plan(Map.of()))));
+        .isNotEqualTo(TemplateHash.stampedOn(desired(relay("r:2"), 1, Map.of())));
   }
 
   @Test
   void digestsAreStableForEqualTemplates() {
     List<String> digests =
         List.of(
-            TemplateHash.stampedOn(
-                RelayStatefulSetsDependent.desired(relay("r:1"), 0, plan(Map.of()))),
-            TemplateHash.stampedOn(
-                RelayStatefulSetsDependent.desired(relay("r:1"), 0, plan(Map.of()))));
+            TemplateHash.stampedOn(desired(relay("r:1"), 0, Map.of())),
+            TemplateHash.stampedOn(desired(relay("r:1"), 0, Map.of())));
     assertThat(digests.get(0)).isEqualTo(digests.get(1)).hasSize(20);
   }
 }
