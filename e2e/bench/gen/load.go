@@ -55,11 +55,11 @@ func parseCases(text string) ([]loadCase, error) {
 }
 
 type runResult struct {
-	sent, recv          uint64
-	cpuUs               int64
+	sent, recv           uint64
+	cpuUs                int64
 	relayDrops, genDrops int64
-	seconds             float64
-	load                string
+	seconds              float64
+	load                 string
 }
 
 // runCase drives c through t for d after a warm-up; every figure covers the same window.
@@ -81,7 +81,10 @@ func runCase(t *target, c loadCase, d, warm time.Duration) (runResult, error) {
 	if err != nil {
 		return runResult{}, err
 	}
-	defer rx.close()
+	defer func() {
+		t.totalRx += rx.pkts
+		rx.close()
+	}()
 	// One datagram per leg first: refreshes every session's lifetime on the relay.
 	for _, l := range legs {
 		l.sendBurst(1)

@@ -29,6 +29,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"go4.org/mem"
@@ -78,7 +79,40 @@ func arg(i int) string {
 
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "[bench] FAIL "+format+"\n", args...)
+	runAtExit()
 	os.Exit(1)
+}
+
+var (
+	atExitMu sync.Mutex
+	atExit   []func()
+)
+
+// onExit registers f to run on failure or a signal too: the relays this program started must
+// not outlive it.
+func onExit(f func()) {
+	atExitMu.Lock()
+	defer atExitMu.Unlock()
+	if atExit == nil {
+		ch := make(chan os.Signal, 1)
+		signal.Notify(ch, syscall.SIGTERM, os.Interrupt)
+		go func() {
+			<-ch
+			runAtExit()
+			os.Exit(130)
+		}()
+	}
+	atExit = append(atExit, f)
+}
+
+func runAtExit() {
+	atExitMu.Lock()
+	fs := atExit
+	atExit = nil
+	atExitMu.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
 }
 
 var clientKeys []key.DiscoPrivate

@@ -67,11 +67,12 @@ func runMain(args []string) {
 		maxSessions = max(maxSessions, c.sessions)
 	}
 	res := &results{cases: cfg.cases, runs: map[string][]runResult{}, lat: map[string][]float64{}, latLost: map[string]int{}}
-	defer func() {
+	onExit(func() {
 		for _, t := range res.targets {
 			t.stop()
 		}
-	}()
+	})
+	defer runAtExit()
 	t0 := time.Now()
 	for _, t := range targets {
 		res.targets = append(res.targets, t)
@@ -117,6 +118,9 @@ func runMain(args []string) {
 		}
 	}
 	stage("latency", t0)
+	for _, t := range res.targets {
+		fmt.Fprintf(os.Stderr, "[bench] total %s forwarded %d\n", t.name, t.totalRx)
+	}
 	printTables(res, cfg)
 }
 

@@ -8,8 +8,8 @@ import (
 
 type aggregate struct {
 	sent, fwd, lo, hi, loss, cpu float64
-	relayDrops, genDrops        int64
-	loads                       []string
+	relayDrops, genDrops         int64
+	loads                        []string
 }
 
 func aggregateRuns(runs []runResult) aggregate {
@@ -93,14 +93,14 @@ func printTables(res *results, cfg runConfig) {
 	}
 	fmt.Println("\nStart and memory (RSS from /proc/PID/status; idle: 1 s after the first forwarded packet, one session; under load: the largest VmRSS at the end of a measured run):")
 	fmt.Println()
-	fmt.Println("| relay | start to first forwarded packet ms | RSS idle MiB | RSS under load MiB | VmHWM MiB |")
-	fmt.Println("|---|--:|--:|--:|--:|")
+	fmt.Println("| relay | start to first forwarded packet ms | RSS idle MiB | RSS under load MiB | VmHWM MiB | threads |")
+	fmt.Println("|---|--:|--:|--:|--:|--:|")
 	for _, t := range res.targets {
 		if t.kind == "direct" {
 			continue
 		}
-		fmt.Printf("| %s | %.0f | %.1f | %.1f | %.1f |\n", t.name, t.startMs, float64(t.rssIdleKB)/1024,
-			float64(t.rssLoadKB)/1024, float64(statusKB(t.pid, "VmHWM"))/1024)
+		fmt.Printf("| %s | %.0f | %.1f | %.1f | %.1f | %d |\n", t.name, t.startMs, float64(t.rssIdleKB)/1024,
+			float64(t.rssLoadKB)/1024, float64(statusKB(t.pid, "VmHWM"))/1024, statusKB(t.pid, "Threads"))
 	}
-	fmt.Println("| ours, native binary | not measured: the native build needs Mandrel/GraalVM, not installed on this machine | | | |")
+	fmt.Println("| ours, native binary | not measured: the native build needs Mandrel/GraalVM, not installed on this machine | | | | |")
 }

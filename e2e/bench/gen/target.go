@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"time"
 
 	"tailscale.com/types/key"
@@ -34,6 +35,7 @@ type target struct {
 	startMs    float64    // process start to first forwarded packet
 	rssIdleKB  int64
 	rssLoadKB  int64
+	totalRx    uint64 // every datagram the generator received through it, warm-ups included
 }
 
 // parseTargets reads "name|kind|port|extra|command" lines (run.sh writes them).
@@ -76,6 +78,9 @@ func (t *target) start(logDir string) error {
 	}
 	t.proc = exec.Command("sh", "-c", "exec "+t.cmd)
 	t.proc.Stdout, t.proc.Stderr = logf, logf
+	// Its own process group: stop() signals the group, so a wrapper (strace) and the relay under
+	// it both get the signal.
+	t.proc.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := t.proc.Start(); err != nil {
 		return fmt.Errorf("%s: %v", t.name, err)
 	}
@@ -85,13 +90,13 @@ func (t *target) start(logDir string) error {
 
 func (t *target) stop() {
 	if t.proc != nil {
-		t.proc.Process.Signal(os.Interrupt)
+		syscall.Kill(-t.pid, syscall.SIGINT)
 		done := make(chan struct{})
 		go func() { t.proc.Wait(); close(done) }()
 		select {
 		case <-done:
 		case <-time.After(15 * time.Second):
-			t.proc.Process.Kill()
+			syscall.Kill(-t.pid, syscall.SIGKILL)
 		}
 	}
 	for _, s := range t.sessions {
