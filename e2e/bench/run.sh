@@ -7,7 +7,7 @@
 #   e2e/bench/run.sh [--quick | --full] [--out FILE] [--jar JAR] [--relay-cpu N] [--gen-cpu N]
 #                    [--strace] [--cases LIST --rounds N --seconds DUR] [--variants ours,ours-lean,...]
 #
-#   --quick   (default) 6 cases, 2 rounds of 2 s, 5 relays (3 JVM flag sets): about 8 minutes
+#   --quick   (default) 6 cases, 2 rounds of 2 s, 6 relays (4 JVM flag sets): about 10 minutes
 #   --full    every load (30k, 60k, max) x payload (64, 512, 1280) x sessions (1, 100, 1000),
 #             2 rounds of 3 s, 8 relays (6 JVM flag sets, one change each): about 40 minutes
 #   --strace  afterwards, one short run per relay under strace -c -f: syscalls per forwarded packet
@@ -56,7 +56,7 @@ command -v taskset >/dev/null || die "no taskset (util-linux)"
 if [ "$mode" = quick ]; then
   cases=${cases:-max/64/1,max/512/1,max/1280/1,60000/512/100,30000/1280/1000,max/512/1000}
   rounds=${rounds:-2} seconds=${seconds:-2s}
-  variants=(ours ours-noleak ours-lean)
+  variants=(ours ours-noleak ours-mmsg32 ours-lean)
 else
   if [ -z "$cases" ]; then
     for s in 1 100 1000; do for p in 64 512 1280; do for l in 30000 60000 max; do cases+="$l/$p/$s,"; done; done; done
