@@ -8,6 +8,7 @@ import (
 
 type aggregate struct {
 	sent, fwd, lo, hi, loss, cpu float64
+	share                        float64 // relay CPU seconds per second of the window
 	relayDrops, genDrops         int64
 	loads                        []string
 }
@@ -35,6 +36,9 @@ func aggregateRuns(runs []runResult) aggregate {
 		a.sent, a.fwd = float64(sent)/secs, float64(recv)/secs
 	}
 	a.loss, a.cpu = lossPct(sent, recv), usPerPkt(cpu, recv)
+	if secs > 0 {
+		a.share = float64(cpu) / 1e6 / secs
+	}
 	return a
 }
 
@@ -58,8 +62,11 @@ func printTables(res *results, cfg runConfig) {
 	ts, c := firstOfKind(res.targets, "tailscale"), firstOfKind(res.targets, "cfwd")
 	fmt.Printf("Rates: %d interleaved round(s) of %.1f s per case and path (after %.1f s warm-up); figures are totals over the rounds, min-max is per round.\n\n",
 		cfg.rounds, cfg.seconds.Seconds(), cfg.warm.Seconds())
-	fmt.Println("| load/payload/sessions | path | sent pkt/s | forwarded pkt/s | min-max | loss | relay CPU us/pkt | fwd vs Tailscale | fwd vs C | CPU vs Tailscale | CPU vs C | drops relay/gen | load avg per round |")
-	fmt.Println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+	fmt.Println("Relay CPU share: CPU seconds the relay used per second of the window (1.00 = its whole core). pkt/s per relay CPU s = 1e6 / (CPU us per packet):")
+	fmt.Println("what the relay would carry with a core to itself at that cost. Drops: datagrams the kernel dropped at the relay's socket / the generator's sockets (full receive queue).")
+	fmt.Println()
+	fmt.Println("| load/payload/sessions | path | sent pkt/s | forwarded pkt/s | min-max | loss | relay CPU us/pkt | relay CPU share | pkt/s per relay CPU s | fwd vs Tailscale | fwd vs C | CPU vs Tailscale | CPU vs C | drops relay/gen | load avg per round |")
+	fmt.Println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
 	for _, lc := range res.cases {
 		aggs := map[string]aggregate{}
 		for _, t := range res.targets {
@@ -68,11 +75,15 @@ func printTables(res *results, cfg runConfig) {
 		for _, t := range res.targets {
 			a := aggs[t.name]
 			cpu, cpuTs, cpuC := fmt.Sprintf("%.2f", a.cpu), ratio(a.cpu, aggs[ts].cpu), ratio(a.cpu, aggs[c].cpu)
-			if t.kind == "direct" {
-				cpu, cpuTs, cpuC = "(generator ceiling)", "", ""
+			share, perCPU := fmt.Sprintf("%.2f", a.share), ""
+			if a.cpu > 0 {
+				perCPU = fmt.Sprintf("%.0f", 1e6/a.cpu)
 			}
-			fmt.Printf("| %s | %s | %.0f | %.0f | %.0f-%.0f | %.2f%% | %s | %s | %s | %s | %s | %d/%d | %s |\n",
-				lc, t.name, a.sent, a.fwd, a.lo, a.hi, a.loss, cpu, ratio(a.fwd, aggs[ts].fwd), ratio(a.fwd, aggs[c].fwd),
+			if t.kind == "direct" {
+				cpu, cpuTs, cpuC, share = "(generator ceiling)", "", "", ""
+			}
+			fmt.Printf("| %s | %s | %.0f | %.0f | %.0f-%.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %s | %d/%d | %s |\n",
+				lc, t.name, a.sent, a.fwd, a.lo, a.hi, a.loss, cpu, share, perCPU, ratio(a.fwd, aggs[ts].fwd), ratio(a.fwd, aggs[c].fwd),
 				cpuTs, cpuC, a.relayDrops, a.genDrops, strings.Join(a.loads, " "))
 		}
 	}
