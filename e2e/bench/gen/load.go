@@ -85,10 +85,15 @@ func runCase(t *target, c loadCase, d, warm time.Duration) (runResult, error) {
 		t.totalRx += rx.pkts
 		rx.close()
 	}()
-	// One datagram per leg first: refreshes every session's lifetime on the relay.
+	// One datagram per leg first: refreshes every session's lifetime on the relay (Tailscale's
+	// server expires a session idle for 5 minutes), the latency session's too.
 	for _, l := range legs {
 		l.sendBurst(1)
 	}
+	probe := t.sessions[0]
+	dg := wireGuardDatagram(probe.vni, 64)
+	probe.a.sendTo(dg, probe.a.dst)
+	probe.b.sendTo(dg, probe.b.dst)
 	relayPorts := map[uint16]bool{t.relay.Port(): true}
 	quiet(rx, relayPorts)
 	drive(legs, rx, c.rate, warm)
@@ -138,10 +143,10 @@ func drive(legs []*leg, rx *receiver, rate int, d time.Duration) uint64 {
 }
 
 // quiet drains until the relay's receive queue is empty and nothing arrived for 150 ms (at most
-// 10 s): a slow relay still forwards a backlog after the generator stops, and that backlog
+// a backlog beyond that is left): a slow relay still forwards a backlog after the generator stops, and that backlog
 // belongs to the run that sent it, not to the next one.
 func quiet(rx *receiver, relayPorts map[uint16]bool) {
-	end := time.Now().Add(10 * time.Second)
+	end := time.Now().Add(5 * time.Second)
 	last, lastChange := rx.pkts, time.Now()
 	for time.Now().Before(end) {
 		rx.poll(10)
@@ -163,7 +168,12 @@ func latency(t *target, n, warm int) ([]float64, int) {
 	buf := make([]byte, 2048)
 	var rtts []float64
 	lost := 0
+	s.a.drainQueue(buf)
+	s.b.drainQueue(buf)
 	for i := 0; i < warm+n; i++ {
+		if lost >= 20 && len(rtts) == 0 && i == lost {
+			return nil, lost // the session is gone: do not wait 200 ms for each of n rounds
+		}
 		t0 := time.Now()
 		s.a.sendTo(dg, s.a.dst)
 		if _, ok := s.b.spinRecv(buf, 200*time.Millisecond); !ok {

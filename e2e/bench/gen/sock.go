@@ -98,6 +98,15 @@ func (l *leg) spinRecv(buf []byte, d time.Duration) (int, bool) {
 	}
 }
 
+// drainQueue throws away whatever waits in the socket (refresh datagrams of earlier runs).
+func (l *leg) drainQueue(buf []byte) {
+	for {
+		if _, _, err := unix.Recvfrom(l.fd, buf, unix.MSG_DONTWAIT); err != nil {
+			return
+		}
+	}
+}
+
 // prepare builds the burst this leg sends: burstMax copies of datagram to l.dst.
 func (l *leg) prepare(datagram []byte) {
 	l.buf = append(l.buf[:0], datagram...)
