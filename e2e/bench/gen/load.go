@@ -85,15 +85,15 @@ func runCase(t *target, c loadCase, d, warm time.Duration) (runResult, error) {
 		t.totalRx += rx.pkts
 		rx.close()
 	}()
-	// One datagram per leg first: refreshes every session's lifetime on the relay (Tailscale's
-	// server expires a session idle for 5 minutes), the latency session's too.
-	for _, l := range legs {
-		l.sendBurst(1)
+	// One datagram per leg of every session of t first, not only the case's: refreshes their
+	// lifetimes on the relay (Tailscale's server expires a session idle for 5 minutes, and a long
+	// run reaches the 1000-session cases later than that). Legs outside the case keep these in
+	// their queues; quiet() below drains them before anything is counted.
+	for _, s := range t.sessions {
+		dg := wireGuardDatagram(s.vni, 64)
+		s.a.sendTo(dg, s.a.dst)
+		s.b.sendTo(dg, s.b.dst)
 	}
-	probe := t.sessions[0]
-	dg := wireGuardDatagram(probe.vni, 64)
-	probe.a.sendTo(dg, probe.a.dst)
-	probe.b.sendTo(dg, probe.b.dst)
 	relayPorts := map[uint16]bool{t.relay.Port(): true}
 	quiet(rx, relayPorts)
 	drive(legs, rx, c.rate, warm)
@@ -142,9 +142,9 @@ func drive(legs []*leg, rx *receiver, rate int, d time.Duration) uint64 {
 	}
 }
 
-// quiet drains until the relay's receive queue is empty and nothing arrived for 150 ms (at most
-// a backlog beyond that is left): a slow relay still forwards a backlog after the generator stops, and that backlog
-// belongs to the run that sent it, not to the next one.
+// quiet drains until the relay's receive queue is empty and nothing arrived for 150 ms, at most
+// 5 s: a slow relay still forwards a backlog after the generator stops, and that backlog belongs
+// to the run that sent it, not to the next one.
 func quiet(rx *receiver, relayPorts map[uint16]bool) {
 	end := time.Now().Add(5 * time.Second)
 	last, lastChange := rx.pkts, time.Now()
