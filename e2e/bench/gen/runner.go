@@ -73,65 +73,18 @@ func runMain(args []string) {
 		}
 	})
 	defer runAtExit()
+	startAll(res, targets, cfg)
+	res.targets = append(res.targets, &target{name: "direct", kind: "direct"})
 	t0 := time.Now()
-	for _, t := range targets {
-		res.targets = append(res.targets, t)
-		if err := startAndProbe(t, cfg); err != nil {
-			fail("%s: %v (log: %s/%s.log)", t.name, err, cfg.logDir, t.name)
-		}
-		fmt.Fprintf(os.Stderr, "[bench] %s: start to first forwarded packet %.0f ms, RSS idle %d MiB\n", t.name, t.startMs, t.rssIdleKB/1024)
-	}
-	stage("start relays", t0)
-	direct := &target{name: "direct", kind: "direct"}
-	res.targets = append(res.targets, direct)
-	t0 = time.Now()
 	for _, t := range res.targets {
 		if err := setupSessions(t, cfg, maxSessions); err != nil {
 			fail("%s: %v", t.name, err)
 		}
 	}
 	stage(fmt.Sprintf("set up %d sessions each", maxSessions), t0)
-	// A JIT compiler needs traffic before it compiles the forwarding path: every target gets the
-	// same unmeasured 3 s (1.5 s of 64-byte and 1.5 s of 1280-byte datagrams) before the cases.
-	t0 = time.Now()
-	for _, t := range res.targets {
-		for _, c := range []loadCase{{payload: 64, sessions: 1}, {payload: 1280, sessions: min(maxSessions, 100)}} {
-			if _, err := runCase(t, c, 1500*time.Millisecond, 0); err != nil {
-				fail("%s: warm-up: %v", t.name, err)
-			}
-		}
-	}
-	stage("warm-up (unmeasured)", t0)
-	for _, c := range cfg.cases {
-		t0 = time.Now()
-		for round := 0; round < cfg.rounds; round++ {
-			res.rounds = append(res.rounds, loadAvg())
-			for _, t := range res.targets {
-				r, err := runCase(t, c, cfg.seconds, cfg.warm)
-				if err != nil {
-					fail("%s %v: %v", t.name, c, err)
-				}
-				key := c.String() + "|" + t.name
-				res.runs[key] = append(res.runs[key], r)
-				fmt.Fprintf(os.Stderr, "[bench]   %-14s round %d %-14s sent %8.0f/s fwd %8.0f/s loss %5.1f%% cpu %6.2f us/pkt drops relay %d gen %d, load %s\n",
-					c, round+1, t.name, float64(r.sent)/r.seconds, float64(r.recv)/r.seconds, lossPct(r.sent, r.recv),
-					usPerPkt(r.cpuUs, r.recv), r.relayDrops, r.genDrops, r.load)
-			}
-		}
-		stage("case "+c.String(), t0)
-	}
-	t0 = time.Now()
-	for round := 0; round < cfg.rounds; round++ {
-		for _, t := range res.targets {
-			rtts, lost := latency(t, cfg.latRounds, cfg.latRounds/5)
-			res.lat[t.name] = append(res.lat[t.name], rtts...)
-			res.latLost[t.name] += lost
-		}
-	}
-	stage("latency", t0)
-	for _, t := range res.targets {
-		fmt.Fprintf(os.Stderr, "[bench] total %s forwarded %d\n", t.name, t.totalRx)
-	}
+	warmUp(res, maxSessions)
+	runCases(res, cfg)
+	runLatency(res, cfg)
 	printTables(res, cfg)
 }
 
@@ -192,4 +145,71 @@ func usPerPkt(cpuUs int64, pkts uint64) float64 {
 		return 0
 	}
 	return float64(cpuUs) / float64(pkts)
+}
+
+// warmUp gives every target the same unmeasured load before the cases.
+func warmUp(res *results, maxSessions int) {
+	// A JIT compiler needs traffic before it compiles the forwarding path: every target gets the
+	// same unmeasured 3 s (1.5 s of 64-byte and 1.5 s of 1280-byte datagrams) before the cases.
+	t0 := time.Now()
+	for _, t := range res.targets {
+		for _, c := range []loadCase{{payload: 64, sessions: 1}, {payload: 1280, sessions: min(maxSessions, 100)}} {
+			if _, err := runCase(t, c, 1500*time.Millisecond, 0); err != nil {
+				fail("%s: warm-up: %v", t.name, err)
+			}
+		}
+	}
+	stage("warm-up (unmeasured)", t0)
+}
+
+// runCases runs every case on every target, round by round (A,B,C,direct,A,B,C,direct,...).
+func runCases(res *results, cfg runConfig) {
+	for _, c := range cfg.cases {
+		t0 := time.Now()
+		for round := 0; round < cfg.rounds; round++ {
+			res.rounds = append(res.rounds, loadAvg())
+			for _, t := range res.targets {
+				r, err := runCase(t, c, cfg.seconds, cfg.warm)
+				if err != nil {
+					fail("%s %v: %v", t.name, c, err)
+				}
+				key := c.String() + "|" + t.name
+				res.runs[key] = append(res.runs[key], r)
+				fmt.Fprintf(os.Stderr, "[bench]   %-14s round %d %-14s sent %8.0f/s fwd %8.0f/s loss %5.1f%% cpu %6.2f us/pkt drops relay %d gen %d, load %s\n",
+					c, round+1, t.name, float64(r.sent)/r.seconds, float64(r.recv)/r.seconds, lossPct(r.sent, r.recv),
+					usPerPkt(r.cpuUs, r.recv), r.relayDrops, r.genDrops, r.load)
+			}
+		}
+		stage("case "+c.String(), t0)
+	}
+}
+
+// runLatency runs the ping-pong rounds, interleaved over the targets as the cases are.
+func runLatency(res *results, cfg runConfig) {
+	t0 := time.Now()
+	for round := 0; round < cfg.rounds; round++ {
+		for _, t := range res.targets {
+			rtts, lost := latency(t, cfg.latRounds, cfg.latRounds/5)
+			res.lat[t.name] = append(res.lat[t.name], rtts...)
+			res.latLost[t.name] += lost
+		}
+	}
+	stage("latency", t0)
+	for _, t := range res.targets {
+		fmt.Fprintf(os.Stderr, "[bench] total %s forwarded %d\n", t.name, t.totalRx)
+	}
+}
+
+// startAll starts the relays one at a time, each timed from its start to its first forwarded
+// packet before the next starts.
+func startAll(res *results, targets []*target, cfg runConfig) {
+	t0 := time.Now()
+	for _, t := range targets {
+		res.targets = append(res.targets, t)
+		if err := startAndProbe(t, cfg); err != nil {
+			fail("%s: %v (log: %s/%s.log)", t.name, err, cfg.logDir, t.name)
+		}
+		fmt.Fprintf(os.Stderr, "[bench] %s: start to first forwarded packet %.0f ms, RSS idle %d MiB\n", t.name, t.startMs, t.rssIdleKB/1024)
+	}
+	stage("start relays", t0)
 }
