@@ -7,7 +7,7 @@
 #   e2e/bench/run.sh [--quick | --full] [--out FILE] [--jar JAR] [--relay-cpu N] [--gen-cpu N]
 #                    [--strace] [--cases LIST --rounds N --seconds DUR] [--variants ours,ours-lean,...]
 #
-#   --quick   (default) 6 cases, 2 rounds of 2 s, 6 relays (4 JVM flag sets): about 10 minutes
+#   --quick   (default) 6 cases, 2 rounds of 2 s, 6 relays (4 JVM flag sets): 10-15 minutes (11 with 3 sets at load 25)
 #   --full    every load (30k, 60k, max) x payload (64, 512, 1280) x sessions (1, 100, 1000),
 #             2 rounds of 3 s, 8 relays (6 JVM flag sets, one change each): about 40 minutes
 #   --strace  afterwards, one short run per relay under strace -c -f: syscalls per forwarded packet
