@@ -21,7 +21,9 @@ if [ -z "$jar" ] || [ ! -f relay-pod/target/quarkus-app/quarkus-run.jar ]; then
   jar=$(ls operator/target/peerrelay-operator-*.jar | grep -v -e sources -e tests | head -1)
 fi
 rm -rf operator/target/image-lib
-ktimed "operator runtime dependencies" "${mvn_q[@]}" -pl operator -am dependency:copy-dependencies \
+# compile (a no-op after verify) lets the reactor resolve test-support, a test dependency, to its
+# classes; copy-dependencies alone would look for its jar in the local repository.
+ktimed "operator runtime dependencies" "${mvn_q[@]}" -o -pl operator -am compile dependency:copy-dependencies \
   -DincludeScope=runtime -DoutputDirectory="$kind_root/operator/target/image-lib"
 cp "$jar" operator/target/peerrelay-operator.jar
 if [ "$target" = relay ]; then

@@ -7,25 +7,13 @@
 #                              images preloaded); prints its tag
 # Each step shows its time; a cached step takes a second.
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
-# shellcheck source=../tools/versions.env
-. "$root/e2e/tools/versions.env"
-log() { printf '[images] %s\n' "$*" >&2; }
-die() { printf '[images] ERROR: %s\n' "$*" >&2; exit 1; }
+klog_tag=images
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+here=$kind_here
 have() { docker image inspect "$1" >/dev/null 2>&1; }
-# timed LABEL CMD...: runs CMD with its output indented, then prints how long it took.
-timed() {
-  local label=$1 start=$SECONDS; shift
-  log "$label ..."
-  "$@" 2>&1 | sed -u 's/^/    /' >&2
-  local rc=${PIPESTATUS[0]}
-  [ "$rc" = 0 ] || die "$label failed (output above)"
-  log "$label: done in $((SECONDS - start)) s"
-}
 
 BASE_IMAGE=peerrelay-local/debian:bookworm
-JRE_IMAGE=peerrelay-local/jre:17
+JRE_IMAGE=$LOCAL_JRE_IMAGE
 
 build_base() {
   if ! have "$BASE_IMAGE"; then
@@ -35,22 +23,22 @@ build_base() {
     # The machine's own apt mirror (the only package source reachable here).
     local mirror
     mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-    timed "debootstrap bookworm (minbase) from ${mirror:-http://deb.debian.org/debian}" \
+    ktimed "debootstrap bookworm (minbase) from ${mirror:-http://deb.debian.org/debian}" \
       debootstrap --variant=minbase bookworm "$dir" "${mirror:-http://deb.debian.org/debian}"
     rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
-    timed "docker import $BASE_IMAGE" sh -c "tar -C '$dir' -c . | docker import -c 'CMD [\"/bin/bash\"]' - '$BASE_IMAGE'"
+    ktimed "docker import $BASE_IMAGE" sh -c "tar -C '$dir' -c . | docker import -c 'CMD [\"/bin/bash\"]' - '$BASE_IMAGE'"
     rm -rf "$dir"
   fi
-  log "base image $BASE_IMAGE ready"
+  klog "base image $BASE_IMAGE ready"
   if ! have "$JRE_IMAGE"; then
-    timed "building $JRE_IMAGE (Debian openjdk-17-jre-headless)" docker build -t "$JRE_IMAGE" \
+    ktimed "building $JRE_IMAGE (Debian openjdk-17-jre-headless)" docker build -t "$JRE_IMAGE" \
       --build-arg BASE="$BASE_IMAGE" -f "$here/jre.Dockerfile" "$here"
   fi
-  log "JRE image $JRE_IMAGE ready"
+  klog "JRE image $JRE_IMAGE ready"
 }
 
 case "${1:-}" in
   base) build_base ;;
   node) build_base; "$here/node-image.sh" ;;
-  *) die "usage: $0 base|node" ;;
+  *) kdie "usage: $0 base|node" ;;
 esac

@@ -17,8 +17,8 @@ kdie() { printf '[%s] ERROR: %s\n' "${klog_tag:-kind}" "$*" >&2; exit 1; }
 ktimed() {
   local label=$1 t=$SECONDS; shift
   klog "$label ..."
-  "$@" 2>&1 | sed -u 's/^/    /' >&2
-  local rc=${PIPESTATUS[0]}
+  local rc=0
+  { "$@" 2>&1 | sed -u 's/^/    /' >&2; } || rc=$?
   [ "$rc" = 0 ] || kdie "$label failed (exit $rc, output above)"
   klog "$label: $((SECONDS - t)) s"
 }

@@ -5,15 +5,13 @@
 # containerd. Prints the node image's tag; its tag carries a digest of every input, so a second
 # run with nothing changed takes a second.
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
-# shellcheck source=../tools/versions.env
-. "$root/e2e/tools/versions.env"
-log() { printf '[node-image] %s\n' "$*" >&2; }
-die() { printf '[node-image] ERROR: %s\n' "$*" >&2; exit 1; }
+klog_tag=node-image
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+here=$kind_here
+root=$kind_root
 have() { docker image inspect "$1" >/dev/null 2>&1; }
 base=${BASE_IMAGE:-peerrelay-local/debian:bookworm}
-have "$base" || die "no base image $base: run e2e/kind/images.sh base first"
+have "$base" || kdie "no base image $base: run e2e/kind/images.sh base first"
 
 start=$SECONDS
 bin=$("$root/e2e/tools/build.sh" kind)
@@ -21,7 +19,7 @@ kube_src=$(cd "$root/e2e/tools/kubenode" && go list -m -f '{{.Dir}}' k8s.io/kube
 kind_src=$(cd "$root/e2e/tools/kind" && go list -m -f '{{.Dir}}' sigs.k8s.io/kind)
 consts=$kube_src/cmd/kubeadm/app/constants/constants.go
 pause_version=$(sed -n 's/^\s*PauseVersion = "\(.*\)"/\1/p' "$consts")
-[ -n "$pause_version" ] || die "cannot read PauseVersion from $consts"
+[ -n "$pause_version" ] || kdie "cannot read PauseVersion from $consts"
 pause_image=registry.k8s.io/pause:$pause_version
 
 # Every input of the image, digested: binaries (by their resolved, digest-keyed cache paths),
@@ -33,27 +31,19 @@ key=$( { for b in kubelet kubeadm kubectl kube-apiserver kube-controller-manager
          echo "$KIND_VERSION $pause_image"; } | sha256sum | cut -c1-12)
 node_image=peerrelay-local/kind-node:$KUBERNETES_VERSION-$key
 if have "$node_image"; then
-  log "node image $node_image: cached"
+  klog "node image $node_image: cached"
   echo "$node_image"; exit 0
 fi
 
 ctx=$(mktemp -d /var/tmp/peerrelay-node.XXXXXX)
 trap 'rm -rf "$ctx"; [ -z "${cid:-}" ] || docker rm -f "$cid" >/dev/null 2>&1 || true' EXIT
-step() { # step LABEL CMD...: shows CMD's output indented and its time
-  local label=$1 t=$SECONDS; shift
-  log "$label ..."
-  "$@" 2>&1 | sed -u 's/^/    /' >&2
-  [ "${PIPESTATUS[0]}" = 0 ] || die "$label failed (output above)"
-  log "$label: $((SECONDS - t)) s"
-}
-
 # ---- component images -------------------------------------------------------------------
 mkdir -p "$ctx/images" "$ctx/c"
 images=()
 component() { # component IMAGE BIN [DOCKERFILE] [extra build args]
   local image=$1 b=$2 file=${3:-$here/node/component.Dockerfile}; shift 3 || shift $#
   cp -L "$bin/$b" "$ctx/c/$b"
-  step "image $image" docker build -q -t "$image" --build-arg BASE="$base" --build-arg BIN="$b" "$@" -f "$file" "$ctx/c"
+  ktimed "image $image" docker build -q -t "$image" --build-arg BASE="$base" --build-arg BIN="$b" "$@" -f "$file" "$ctx/c"
   images+=("$image")
 }
 for c in kube-apiserver kube-controller-manager kube-scheduler; do
@@ -69,9 +59,9 @@ ENTRYPOINT ["/coredns"]
 DOCKERFILE
 command -v gcc >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev >/dev/null
 mkdir -p "$ctx/p"
-step "pause $pause_version (static, from $kube_src/build/pause/linux/pause.c)" \
+ktimed "pause $pause_version (static, from $kube_src/build/pause/linux/pause.c)" \
   gcc -Os -Wall -static -DVERSION="v$pause_version" -o "$ctx/p/pause" "$kube_src/build/pause/linux/pause.c"
-step "image $pause_image" docker build -q -t "$pause_image" -f "$here/node/pause.Dockerfile" "$ctx/p"
+ktimed "image $pause_image" docker build -q -t "$pause_image" -f "$here/node/pause.Dockerfile" "$ctx/p"
 images+=("$pause_image")
 
 # ---- the node image ---------------------------------------------------------------------------
@@ -80,11 +70,11 @@ cp -r "$kind_src/images/base/files" "$ctx/n/kind"
 chmod -R u+w "$ctx/n/kind"
 cp -r "$here/node/cni" "$here/node/manifests" "$here/runc-capfit" "$here/node/Dockerfile" "$ctx/n/"
 for b in kubelet kubeadm kubectl; do cp -L "$bin/$b" "$ctx/n/bin/$b"; done
-step "node base image (Debian systemd, containerd, runc, CNI plugins)" docker build -t "$node_image-pre" \
+ktimed "node base image (Debian systemd, containerd, runc, CNI plugins)" docker build -t "$node_image-pre" \
   --build-arg BASE="$base" --build-arg KUBERNETES_VERSION="$KUBERNETES_VERSION" \
   --build-arg PAUSE_IMAGE="$pause_image" "$ctx/n"
 
-step "saving ${#images[@]} component images" docker save -o "$ctx/images.tar" "${images[@]}"
+ktimed "saving ${#images[@]} component images" docker save -o "$ctx/images.tar" "${images[@]}"
 cid=$(docker run -d --privileged --entrypoint sleep "$node_image-pre" infinity)
 docker cp "$ctx/images.tar" "$cid:/images.tar"
 import() {
@@ -96,10 +86,10 @@ import() {
     pkill containerd; for i in $(seq 1 50); do pgrep containerd >/dev/null || break; sleep 0.2; done
     rm -f /images.tar /tmp/containerd.log'
 }
-step "importing them into the node's containerd" import
-step "committing $node_image" docker commit \
+ktimed "importing them into the node's containerd" import
+ktimed "committing $node_image" docker commit \
   --change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' --change 'CMD []' "$cid" "$node_image"
 docker rm -f "$cid" >/dev/null; cid=
 docker rmi "$node_image-pre" >/dev/null 2>&1 || true
-log "node image $node_image built in $((SECONDS - start)) s"
+klog "node image $node_image built in $((SECONDS - start)) s"
 echo "$node_image"

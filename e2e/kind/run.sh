@@ -58,11 +58,16 @@ kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/d
 kubectl label namespace "$ns" pod-security.kubernetes.io/enforce=privileged --overwrite >/dev/null
 
 declare -A priv pub
+keys=$(mktemp -d)
+# Four client key pairs from the relay image's own keygen, in parallel (each is a JVM start).
+for k in a b c d; do docker run --rm peerrelay/relay:e2e keygen > "$keys/$k" & done
+wait
 for k in a b c d; do
-  out=$(docker run --rm peerrelay/relay:e2e keygen)
+  out=$(cat "$keys/$k")
   priv[$k]=$(grep -o 'discoprivkey:[0-9a-f]*' <<<"$out"); pub[$k]=$(grep -o 'discokey:[0-9a-f]*' <<<"$out")
   [ -n "${priv[$k]}" ] && [ -n "${pub[$k]}" ] || fail "peer-relay keygen printed no key pair: $out"
 done
+rm -rf "$keys"
 
 grant() { # grant KEY...: the RelayGrant for the e2e pool with these clients' keys
   local keys=() k
