@@ -21,6 +21,10 @@ if [ "${1:-}" = stop ]; then
   exit 0
 fi
 
+# A dockerd started earlier by this script runs the installed wrapper: keep it current.
+wrapper=/usr/local/lib/peerrelay/runc-capfit
+if [ -f "$wrapper" ] && ! cmp -s "$here/runc-capfit" "$wrapper"; then install -m 755 "$here/runc-capfit" "$wrapper"; fi
+
 if docker info >/dev/null 2>&1; then
   log "using the running Docker engine ($(docker version -f '{{.Server.Version}}' 2>/dev/null))"
   exit 0
@@ -49,8 +53,8 @@ bnd=$(awk '/^CapBnd:/ {print $2}' /proc/self/status)
 full=$(printf '%016x' $(( (1 << ($(cat /proc/sys/kernel/cap_last_cap) + 1)) - 1 )))
 if [ "$bnd" != "$full" ]; then
   # Installed outside the checkout: dockerd keeps running after this script and the checkout.
-  install -D -m 755 "$here/runc-capfit" /usr/local/lib/peerrelay/runc-capfit
-  args+=(--add-runtime "capfit=/usr/local/lib/peerrelay/runc-capfit" --default-runtime capfit)
+  install -D -m 755 "$here/runc-capfit" "$wrapper"
+  args+=(--add-runtime "capfit=$wrapper" --default-runtime capfit)
   log "capability bounding set $bnd lacks some of $full: default runtime is runc-capfit"
 fi
 log "starting dockerd (log: $state/dockerd.log)"

@@ -42,8 +42,10 @@ mkdir -p "$ctx/images" "$ctx/c"
 images=()
 component() { # component IMAGE BIN [DOCKERFILE] [extra build args]
   local image=$1 b=$2 file=${3:-$here/node/component.Dockerfile}; shift 3 || shift $#
-  cp -L "$bin/$b" "$ctx/c/$b"
-  ktimed "image $image" docker build -q -t "$image" --build-arg BASE="$base" --build-arg BIN="$b" "$@" -f "$file" "$ctx/c"
+  # A context of its own per image: the legacy builder sends the whole context every time.
+  mkdir -p "$ctx/c/$b"
+  cp -L "$bin/$b" "$ctx/c/$b/$b"
+  ktimed "image $image" docker build -q -t "$image" --build-arg BASE="$base" --build-arg BIN="$b" "$@" -f "$file" "$ctx/c/$b"
   images+=("$image")
 }
 for c in kube-apiserver kube-controller-manager kube-scheduler; do
@@ -68,7 +70,7 @@ images+=("$pause_image")
 mkdir -p "$ctx/n/bin"
 cp -r "$kind_src/images/base/files" "$ctx/n/kind"
 chmod -R u+w "$ctx/n/kind"
-cp -r "$here/node/cni" "$here/node/manifests" "$here/runc-capfit" "$here/node/Dockerfile" "$ctx/n/"
+cp -r "$here/node/cni" "$here/node/manifests" "$here/runc-capfit" "$here/node/Dockerfile" "$here/node/12-peerrelay-cgroups.conf" "$ctx/n/"
 for b in kubelet kubeadm kubectl; do cp -L "$bin/$b" "$ctx/n/bin/$b"; done
 ktimed "node base image (Debian systemd, containerd, runc, CNI plugins)" docker build -t "$node_image-pre" \
   --build-arg BASE="$base" --build-arg KUBERNETES_VERSION="$KUBERNETES_VERSION" \

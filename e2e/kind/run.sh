@@ -253,7 +253,10 @@ for _ in $(seq 1 120); do
 done
 [ -z "$left" ] || fail "left behind after deleting the PeerRelays: $left"
 ktimed "helm uninstall" helm uninstall peerrelay -n peerrelay-system --wait
-left=$(kubectl -n peerrelay-system get deploy,pods,sa,roles,rolebindings -o name 2>/dev/null | grep -v -e 'serviceaccount/default' -e 'kube-root-ca' || true)
-left+=$(kubectl get clusterroles,clusterrolebindings -o name | grep -i peerrelay || true)
+for _ in $(seq 1 90); do
+  left=$(kubectl -n peerrelay-system get deploy,pods,sa,roles,rolebindings -o name 2>/dev/null | grep -v 'serviceaccount/default' || true)
+  left+=$(kubectl get clusterroles,clusterrolebindings -o name | grep -i peerrelay || true)
+  [ -z "$left" ] && break; sleep 1
+done
 [ -z "$left" ] || fail "left behind after helm uninstall: $left"
 klog "nothing left of the release or the PeerRelays (the CRDs stay, as Helm keeps CRDs)"
