@@ -20,11 +20,17 @@ if [ -z "$jar" ] || [ ! -f relay-pod/target/quarkus-app/quarkus-run.jar ]; then
   ktimed "Maven package (jars missing)" "${mvn_q[@]}" -DskipTests package
   jar=$(ls operator/target/peerrelay-operator-*.jar | grep -v -e sources -e tests | head -1)
 fi
-rm -rf operator/target/image-lib
-# compile (a no-op after verify) lets the reactor resolve test-support, a test dependency, to its
-# classes; copy-dependencies alone would look for its jar in the local repository.
-ktimed "operator runtime dependencies" "${mvn_q[@]}" -o -pl operator -am compile dependency:copy-dependencies \
-  -DincludeScope=runtime -DoutputDirectory="$kind_root/operator/target/image-lib"
+stamp=operator/target/image-lib/.complete
+if [ -f "$stamp" ] && [ -z "$(find "$jar" pom.xml operator/pom.xml -newer "$stamp")" ]; then
+  klog "operator runtime dependencies: up to date"
+else
+  rm -rf operator/target/image-lib
+  # compile (a no-op after verify) lets the reactor resolve test-support, a test dependency, to
+  # its classes; copy-dependencies alone would look for its jar in the local repository.
+  ktimed "operator runtime dependencies" "${mvn_q[@]}" -pl operator -am compile dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$kind_root/operator/target/image-lib"
+  touch "$stamp"
+fi
 cp "$jar" operator/target/peerrelay-operator.jar
 if [ "$target" = relay ]; then
   if ! ls relay-pod/target/*-runner >/dev/null 2>&1; then

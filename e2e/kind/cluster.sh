@@ -98,7 +98,7 @@ up() {
   for n in $(kind get nodes --name "$KIND_CLUSTER"); do kind_assert_local "$(node_ip "$n")"; done
   ktimed "waiting for the nodes" kubectl wait node --all --for=condition=Ready --timeout=300s
   ktimed "waiting for CoreDNS" kubectl -n kube-system rollout status deploy/coredns --timeout=180s
-  klog "cluster $KIND_CLUSTER ready in $((SECONDS - t0)) s: node $addr, KUBECONFIG=$KUBECONFIG"
+  klog "cluster $KIND_CLUSTER ready in $((SECONDS - t0)) s: nodes $(kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name}={.status.addresses[0].address} {end}'), KUBECONFIG=$KUBECONFIG"
 }
 
 case "${1:-up}" in
