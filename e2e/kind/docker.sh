@@ -13,9 +13,10 @@ log() { printf '[docker] %s\n' "$*" >&2; }
 die() { printf '[docker] ERROR: %s\n' "$*" >&2; exit 1; }
 
 if [ "${1:-}" = stop ]; then
-  if [ -f "$state/dockerd.pid" ] && kill -0 "$(cat "$state/dockerd.pid")" 2>/dev/null; then
-    kill "$(cat "$state/dockerd.pid")"
-    for _ in $(seq 1 60); do kill -0 "$(cat "$state/dockerd.pid")" 2>/dev/null || break; sleep 0.5; done
+  pid=$(cat "$state/dockerd.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     log "stopped the dockerd this script started"
   fi
   exit 0
