@@ -18,6 +18,11 @@ for pid in $(pgrep -f -- "$cache/|quarkus-run.jar|peerrelay-natlab|e2e/interop/"
   esac
 done
 left=$(printf '%s' "$left" | grep -v -e check-leftovers -e '^$' || true)
+# The kind e2e deletes its cluster when it ends; the Docker daemon it may have started
+# (e2e/kind/docker.sh) is meant to stay, for the next run.
+if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+  left+=$(docker ps -a --filter label=io.x-k8s.kind.cluster=peerrelay-e2e --format '{{.Names}} (kind e2e node container)' || true)
+fi
 if [ -n "$left" ]; then
   echo "[leftovers] processes started by the tests are still running:" >&2
   echo "$left" >&2

@@ -3,6 +3,8 @@
 # from the Go module proxy into a cache keyed by version. Idempotent: a second run takes seconds.
 #
 #   e2e/tools/build.sh            build what is missing, print the bin directory
+#   e2e/tools/build.sh kind       also the kind cluster's tools: kind, kubelet, kubeadm, kubectl,
+#                                 kube-scheduler, kube-proxy, CoreDNS (used by e2e/kind/cluster.sh)
 #   e2e/tools/build.sh --print    only print the bin directory
 #
 # Cache: $PEERRELAY_TOOLS_CACHE (default ~/.cache/peerrelay/tools)/<tool>-<version>/
@@ -18,6 +20,8 @@ log() { printf '[tools] %s\n' "$*" >&2; }
 die() { printf '[tools] ERROR: %s\n' "$*" >&2; exit 1; }
 
 if [ "${1:-}" = "--print" ]; then echo "$bin"; exit 0; fi
+with_kind=false
+if [ "${1:-}" = "kind" ]; then with_kind=true; fi
 
 command -v go >/dev/null 2>&1 || die "no Go toolchain on PATH: install Go >= 1.24 (Debian: apt-get install golang-go, or the official tarball) and run again"
 gov=$(go env GOVERSION)
@@ -64,6 +68,16 @@ build_tool helm "$HELM_VERSION" helm helm.sh/helm/v3/cmd/helm \
   "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION \
 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$helm_k8s_minor \
 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$helm_k8s_minor"
+
+if $with_kind; then
+  # kubelet, kubeadm and the rest of the node: a module of their own (e2e/tools/kubenode), so the
+  # control plane's cache key above does not change with them.
+  for cmd in kubelet kubeadm kubectl kube-scheduler kube-proxy; do
+    build_tool "$cmd" "$KUBERNETES_VERSION" kubenode "k8s.io/kubernetes/cmd/$cmd" "$kube_ld"
+  done
+  build_tool kind "$KIND_VERSION" kind sigs.k8s.io/kind ""
+  build_tool coredns "$COREDNS_VERSION" coredns github.com/coredns/coredns ""
+fi
 
 log "tools ready in $bin: $(ls "$bin" | tr '\n' ' ')"
 echo "$bin"
