@@ -20,8 +20,8 @@ import (
 	"tailscale.com/types/key"
 )
 
-// protocolVersion is the capability version the Java client sends (ControlProtocol.CAPABILITY_VERSION).
-const protocolVersion = 131
+// protocolVersion is the capability version the Java client sends (ControlProtocol.CAPABILITY_VERSION in io.peerrelay.relay.tailnet.control).
+const protocolVersion = 121
 
 // fixedRandom hands out the given byte strings in order: controlbase draws exactly one 32-byte
 // ephemeral key per handshake side, so the test knows which private key was used where.
