@@ -16,6 +16,10 @@ import io.peerrelay.relay.metrics.RelayMetrics;
 import io.peerrelay.relay.protocol.DiscoPrivateKey;
 import io.peerrelay.relay.server.RelayTransport;
 import io.peerrelay.relay.server.TransportOptions;
+import io.peerrelay.relay.tailnet.NodeIdentity;
+import io.peerrelay.relay.tailnet.TailnetMetrics;
+import io.peerrelay.relay.tailnet.TailnetNode;
+import io.peerrelay.relay.tailnet.TailnetStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +41,7 @@ final class RunningRelay implements RelayView {
   private final ConfigReload reload;
   private final RelayTransport transport;
   private SidePortServer sidePort;
+  private TailnetNode tailnet;
   private ConfigWatch watch;
   private volatile boolean draining;
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -73,6 +78,7 @@ final class RunningRelay implements RelayView {
                 config.udpPort(), options.bindV4(), options.bindV6(), options.threads()));
     RunningRelay relay = new RunningRelay(metrics, server, reload, transport);
     try {
+      relay.tailnet = startTailnet(config, key, metrics);
       relay.sidePort = SidePortServer.start(config.httpPort(), new SidePortRoutes(relay));
       relay.watch =
           ConfigWatch.start(
@@ -86,6 +92,28 @@ final class RunningRelay implements RelayView {
     }
     LOG.info(relay.startLine(configFile, config));
     return relay;
+  }
+
+  /** Joins the tailnet as a node when the config has a tailnet block; null otherwise. */
+  private static TailnetNode startTailnet(
+      RelayConfig config, DiscoPrivateKey key, RelayMetrics metrics) throws IOException {
+    if (config.tailnet() == null) {
+      return null;
+    }
+    NodeIdentity identity = NodeIdentity.load(config.tailnet().stateDir());
+    return TailnetNode.start(
+        config.tailnet(),
+        identity,
+        key.publicKey(),
+        config.advertisedEndpoints(),
+        RelayVersion.text(),
+        new TailnetMetrics(metrics.registry()),
+        TailnetNode.Timing.DEFAULT);
+  }
+
+  /** The tailnet node in tailnet mode (for the DERP part to subscribe to), else null. */
+  TailnetNode tailnet() {
+    return tailnet;
   }
 
   private String startLine(Path configFile, RelayConfig config) {
@@ -110,7 +138,8 @@ final class RunningRelay implements RelayView {
         + " advertised endpoints, "
         + config.allowedClientKeys().size()
         + " granted keys; config "
-        + configFile.toAbsolutePath();
+        + configFile.toAbsolutePath()
+        + (tailnet == null ? "" : "; tailnet mode via " + config.tailnet().controlUrl());
   }
 
   private static String bound(int port) {
@@ -151,6 +180,9 @@ final class RunningRelay implements RelayView {
     if (watch != null) {
       watch.close();
     }
+    if (tailnet != null) {
+      tailnet.close();
+    }
     transport.close();
     if (sidePort != null) {
       sidePort.close();
@@ -182,7 +214,7 @@ final class RunningRelay implements RelayView {
     if (!transport.bound()) {
       return "UDP sockets not bound";
     }
-    return null;
+    return tailnet == null ? null : tailnet.notReadyReason();
   }
 
   @Override
@@ -198,5 +230,10 @@ final class RunningRelay implements RelayView {
   @Override
   public List<SessionInfo> sessions() {
     return server.sessions();
+  }
+
+  @Override
+  public String tailnetJson() {
+    return tailnet == null ? TailnetStatus.disabledJson() : tailnet.status().toJson();
   }
 }
