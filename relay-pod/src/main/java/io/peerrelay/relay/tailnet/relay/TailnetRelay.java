@@ -27,7 +27,6 @@ public final class TailnetRelay implements AutoCloseable {
       RelayServer core,
       DiscoPrivateKey discoKey,
       PeerDirectory peers,
-      int homeRegionId,
       TailnetPrivateKey nodeKey,
       MeterRegistry registry,
       SSLContext trust) {
@@ -35,60 +34,36 @@ public final class TailnetRelay implements AutoCloseable {
     this.nodeKey = nodeKey;
     this.trust = trust;
     DiscoBoxes boxes = new DiscoBoxes(discoKey, NonceSource.random());
-    this.metrics =
-        new TailnetMetrics(
-            registry,
-            () -> {
-              DerpClient c = derp.get();
-              return c != null && c.connected();
-            });
-    // The reader thread may deliver a packet before start() has stored the client: drop then.
+    this.metrics = new TailnetMetrics(registry, this::derpConnected);
+    // A packet may arrive before homeDerpChanged has stored its client: its answer is dropped.
     DerpSender sender =
         (dst, p) -> {
           DerpClient c = derp.get();
           return c != null && c.send(dst, p);
         };
-    this.disco = new DiscoOverDerp(boxes, core, peers, sender, homeRegionId, metrics);
+    this.disco = new DiscoOverDerp(boxes, core, peers, sender, 0, metrics);
     core.plainDiscoHandler(new PlainDiscoPongs(boxes, peers, metrics));
   }
 
   /**
-   * Starts tailnet mode on {@code core}: connects to {@code home} (the DERP map node of this node's
-   * home region {@code homeRegionId}) as {@code nodeKey} and answers disco as this node.
+   * Sets up tailnet mode on {@code core}: from now on plain disco pings on the UDP port from peers
+   * are answered. Nothing talks to DERP until {@link #homeDerpChanged} names the home node.
    *
    * @param core the relay core (shared with standalone mode)
    * @param discoKey the relay's server key, this node's disco key
    * @param peers the netmap in force
-   * @param home the home DERP node from the DERP map
-   * @param homeRegionId its region id (pongs over DERP carry it)
    * @param nodeKey this node's node private key (from the control client's registration)
    * @param registry the relay's metric registry ({@code RelayMetrics.registry()})
+   * @param trust TLS trust for DERP servers, or null for the JDK's default (a private CA, tests)
    */
-  public static TailnetRelay start(
+  public static TailnetRelay create(
       RelayServer core,
       DiscoPrivateKey discoKey,
       PeerDirectory peers,
-      DerpServer home,
-      int homeRegionId,
-      TailnetPrivateKey nodeKey,
-      MeterRegistry registry) {
-    return start(core, discoKey, peers, home, homeRegionId, nodeKey, registry, null);
-  }
-
-  /** Like the other {@code start} with TLS trust from {@code trust} (a private CA, tests). */
-  public static TailnetRelay start(
-      RelayServer core,
-      DiscoPrivateKey discoKey,
-      PeerDirectory peers,
-      DerpServer home,
-      int homeRegionId,
       TailnetPrivateKey nodeKey,
       MeterRegistry registry,
       SSLContext trust) {
-    TailnetRelay r =
-        new TailnetRelay(core, discoKey, peers, homeRegionId, nodeKey, registry, trust);
-    r.homeDerpChanged(home, homeRegionId);
-    return r;
+    return new TailnetRelay(core, discoKey, peers, nodeKey, registry, trust);
   }
 
   /**
@@ -113,10 +88,11 @@ public final class TailnetRelay implements AutoCloseable {
 
   /** Whether the home DERP connection is logged in (readiness). */
   public boolean derpConnected() {
-    return derp.get().connected();
+    DerpClient c = derp.get();
+    return c != null && c.connected();
   }
 
-  /** The DERP client (stats, state). */
+  /** The DERP client (stats, state); null before {@link #homeDerpChanged}. */
   public DerpClient derp() {
     return derp.get();
   }
@@ -130,6 +106,9 @@ public final class TailnetRelay implements AutoCloseable {
   @Override
   public void close() {
     core.plainDiscoHandler(null);
-    derp.get().close();
+    DerpClient c = derp.getAndSet(null);
+    if (c != null) {
+      c.close();
+    }
   }
 }
