@@ -35,6 +35,7 @@ import (
 func serve(args []string) {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	certOut := fs.String("cert-out", "", "write the server certificate (PEM) here")
+	port := fs.Int("port", 0, "TLS port on 127.0.0.1 (0: any free port)")
 	fs.Parse(args)
 	log.SetOutput(os.Stderr)
 	cert, pemBytes := selfSigned()
@@ -44,16 +45,16 @@ func serve(args []string) {
 		}
 	}
 	s := derpserver.New(key.NewNode(), log.Printf)
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	ln, err := tls.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(*port)), &tls.Config{Certificates: []tls.Certificate{cert}})
 	if err != nil {
 		fail("listen: %v", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/derp", derpserver.Handler(s))
 	go http.Serve(ln, mux)
-	port := ln.Addr().(*net.TCPAddr).Port
-	fmt.Printf("listening %d %v\n", port, s.PublicKey())
-	echo := regionClient(key.NewNode(), port)
+	bound := ln.Addr().(*net.TCPAddr).Port
+	fmt.Printf("listening %d %v\n", bound, s.PublicKey())
+	echo := regionClient(key.NewNode(), bound)
 	if err := echo.Connect(context.Background()); err != nil {
 		fail("echo peer connect: %v", err)
 	}
@@ -112,12 +113,4 @@ func selfSigned() (tls.Certificate, []byte) {
 	}
 	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: priv}, pemBytes
-}
-
-func atoi(s, what string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		fail("%s: %q is not a number", what, s)
-	}
-	return n
 }

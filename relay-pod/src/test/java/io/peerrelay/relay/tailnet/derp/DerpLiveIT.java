@@ -90,6 +90,40 @@ class DerpLiveIT {
     assertRefused(new DerpServer("derp.test", "127.0.0.1", "none", port, false, wrong), null);
   }
 
+  @Test
+  void reconnectsWhenTheServerComesBack() throws Exception {
+    int fixed;
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      fixed = probe.getLocalPort();
+    }
+    String p = Integer.toString(fixed);
+    Recorder r = new Recorder();
+    GoTool.Running first = GoTool.Running.start(dir.resolve("first.stderr"), "serve", "--port", p);
+    first.await("listening ");
+    try (DerpClient c =
+        DerpClient.start(
+            new DerpServer("derp.test", "127.0.0.1", "none", fixed, true, ""),
+            TailnetPrivateKey.generate(),
+            r)) {
+      await().atMost(Duration.ofSeconds(20)).until(c::connected);
+      first.close();
+      first.waitFor(10);
+      await().atMost(Duration.ofSeconds(20)).until(() -> !c.connected());
+      assertThat(r.disconnects.get(0)).startsWith("connection lost");
+      try (GoTool.Running second =
+          GoTool.Running.start(dir.resolve("second.stderr"), "serve", "--port", p)) {
+        second.await("listening ");
+        await().atMost(Duration.ofSeconds(40)).until(c::connected);
+        assertThat(c.stats().connects()).isEqualTo(2);
+        TailnetKey secondEcho =
+            TailnetKey.parse(TailnetKey.Kind.NODE, second.await("echo ").split(" ")[1]);
+        assertThat(c.send(secondEcho, new byte[] {1})).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> r.packets.size() == 1);
+      }
+    }
+  }
+
   private static void assertConnects(DerpServer s, SSLContext trust) {
     try (DerpClient c = DerpClient.start(s, TailnetPrivateKey.generate(), new Recorder(), trust)) {
       await().atMost(Duration.ofSeconds(20)).until(c::connected);
