@@ -16,9 +16,7 @@ import io.peerrelay.relay.metrics.RelayMetrics;
 import io.peerrelay.relay.protocol.DiscoPrivateKey;
 import io.peerrelay.relay.server.RelayTransport;
 import io.peerrelay.relay.server.TransportOptions;
-import io.peerrelay.relay.tailnet.NodeIdentity;
-import io.peerrelay.relay.tailnet.TailnetMetrics;
-import io.peerrelay.relay.tailnet.TailnetNode;
+import io.peerrelay.relay.tailnet.TailnetMode;
 import io.peerrelay.relay.tailnet.TailnetStatus;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,6 +25,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -41,7 +41,7 @@ final class RunningRelay implements RelayView {
   private final ConfigReload reload;
   private final RelayTransport transport;
   private SidePortServer sidePort;
-  private TailnetNode tailnet;
+  private TailnetMode tailnet;
   private ConfigWatch watch;
   private volatile boolean draining;
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -69,7 +69,17 @@ final class RunningRelay implements RelayView {
     RelayServer server = new RelayServer(key, settings, metrics, System::nanoTime);
     metrics.countSessionsFrom(server::sessionCount);
     metrics.settingsInForce(settings);
-    ConfigReload reload = new ConfigReload(configFile, config, key, server::apply, metrics);
+    // Tailnet mode starts after the sockets are bound; a reload before that only reaches the core.
+    AtomicReference<TailnetMode> tailnetMode = new AtomicReference<>();
+    Consumer<RelaySettings> apply =
+        next -> {
+          server.apply(next);
+          TailnetMode t = tailnetMode.get();
+          if (t != null) {
+            t.endpointsChanged(next.advertisedEndpoints());
+          }
+        };
+    ConfigReload reload = new ConfigReload(configFile, config, key, apply, metrics);
 
     RelayTransport transport =
         RelayTransport.start(
@@ -78,7 +88,8 @@ final class RunningRelay implements RelayView {
                 config.udpPort(), options.bindV4(), options.bindV6(), options.threads()));
     RunningRelay relay = new RunningRelay(metrics, server, reload, transport);
     try {
-      relay.tailnet = startTailnet(config, key, metrics);
+      relay.tailnet = startTailnet(config, key, server, metrics);
+      tailnetMode.set(relay.tailnet);
       relay.sidePort = SidePortServer.start(config.httpPort(), new SidePortRoutes(relay));
       relay.watch =
           ConfigWatch.start(
@@ -95,25 +106,19 @@ final class RunningRelay implements RelayView {
   }
 
   /** Joins the tailnet as a node when the config has a tailnet block; null otherwise. */
-  private static TailnetNode startTailnet(
-      RelayConfig config, DiscoPrivateKey key, RelayMetrics metrics) throws IOException {
+  private static TailnetMode startTailnet(
+      RelayConfig config, DiscoPrivateKey key, RelayServer server, RelayMetrics metrics)
+      throws IOException {
     if (config.tailnet() == null) {
       return null;
     }
-    NodeIdentity identity = NodeIdentity.load(config.tailnet().stateDir());
-    return TailnetNode.start(
+    return TailnetMode.start(
         config.tailnet(),
-        identity,
-        key.publicKey(),
+        server,
+        key,
         config.advertisedEndpoints(),
         RelayVersion.text(),
-        new TailnetMetrics(metrics.registry()),
-        TailnetNode.Timing.DEFAULT);
-  }
-
-  /** The tailnet node in tailnet mode (for the DERP part to subscribe to), else null. */
-  TailnetNode tailnet() {
-    return tailnet;
+        metrics.registry());
   }
 
   private String startLine(Path configFile, RelayConfig config) {

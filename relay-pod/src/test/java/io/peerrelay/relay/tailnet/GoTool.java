@@ -49,7 +49,10 @@ public final class GoTool {
       p = pb.start();
     } catch (IOException e) {
       throw new IllegalStateException(
-          "Go is needed to build " + src + " (install Go 1.26 and put go on PATH): " + e.getMessage(),
+          "Go is needed to build "
+              + src
+              + " (install Go 1.26 and put go on PATH): "
+              + e.getMessage(),
           e);
     }
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -67,7 +70,8 @@ public final class GoTool {
 
   static Path sourceDir(String name) {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      for (Path c : List.of(d.resolve("src/test/go/" + name), d.resolve("relay-pod/src/test/go/" + name))) {
+      for (Path c :
+          List.of(d.resolve("src/test/go/" + name), d.resolve("relay-pod/src/test/go/" + name))) {
         if (Files.isRegularFile(c.resolve("go.mod"))) {
           return c;
         }
