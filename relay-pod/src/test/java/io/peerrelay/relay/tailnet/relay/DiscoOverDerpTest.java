@@ -179,6 +179,28 @@ class DiscoOverDerpTest {
     assertThat(v.kind()).isEqualTo(Verdict.Kind.DROP);
   }
 
+  @Test
+  void hostilePacketsFromAKnownPeerNeverCrashOrGetAnAnswer() {
+    peerP(true);
+    java.util.Random random = new java.util.Random(7);
+    byte[] request = TailnetVectors.get("alloc_request_packet");
+    for (int i = 0; i < 20_000; i++) {
+      byte[] p;
+      if (i % 2 == 0) {
+        p = new byte[random.nextInt(200)];
+        random.nextBytes(p);
+        System.arraycopy(request, 0, p, 0, Math.min(p.length, 6)); // keep the magic
+      } else {
+        p = request.clone();
+        p[random.nextInt(p.length)] ^= (byte) (1 + random.nextInt(255)); // one byte flipped
+      }
+      disco.onPacket(NODE_P, p);
+    }
+    // Random boxes and flipped bytes do not open (or are not disco): nothing is ever answered.
+    assertThat(sent).isEmpty();
+    assertThat(core.sessionCount()).isZero();
+  }
+
   private void assertRefused(TailnetAllocationResult r) {
     assertThat(metrics.allocations(r)).as(r.label()).isEqualTo(1);
     assertThat(sent).as("no answer for " + r.label()).isEmpty();
