@@ -275,7 +275,8 @@ final class ControlLoop implements Runnable {
       conn.close();
       return;
     }
-    if (map == null) {
+    if (map == null || rotate) {
+      // While a rotation is pending, later netmaps for the old key do not make it registered.
       return;
     }
     if (TailnetNode.selfKeyExpired(map)) {

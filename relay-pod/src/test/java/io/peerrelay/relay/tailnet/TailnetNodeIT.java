@@ -128,8 +128,10 @@ class TailnetNodeIT {
       } finally {
         control.command("unexpire");
       }
-      await().atMost(Duration.ofSeconds(60)).until(() -> node.notReadyReason() == null);
-      assertThat(node.status().nodeKey()).isNotEqualTo(before);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> node.notReadyReason() == null && !node.status().nodeKey().equals(before));
+      assertThat(node.netMap().self().nodeKey()).isEqualTo(node.status().nodeKey());
       assertThat(Files.readString(dir.resolve("state/node.key"))).isNotEqualTo(fileBefore);
     }
   }

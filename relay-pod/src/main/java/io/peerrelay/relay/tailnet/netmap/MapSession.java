@@ -5,7 +5,6 @@ import io.peerrelay.relay.protocol.DiscoPublicKey;
 import io.peerrelay.relay.tailnet.key.TailnetKey;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,9 +66,7 @@ public final class MapSession {
     r.path("PeersChanged").forEach(this::putPeer);
     r.path("PeersRemoved").forEach(id -> peers.remove(id.asLong()));
     r.path("PeersChangedPatch").forEach(this::patch);
-    Iterator<Map.Entry<String, JsonNode>> online = r.path("OnlineChange").fields();
-    while (online.hasNext()) {
-      Map.Entry<String, JsonNode> e = online.next();
+    for (Map.Entry<String, JsonNode> e : r.path("OnlineChange").properties()) {
       NetMapNode p = peers.get(parseId(e.getKey()));
       if (p != null) {
         peers.put(
@@ -131,9 +128,7 @@ public final class MapSession {
       if (named.has("*") && named.get("*").isNull()) {
         filterChunks.clear();
       }
-      Iterator<Map.Entry<String, JsonNode>> it = named.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : named.properties()) {
         if (e.getKey().equals("*")) {
           continue;
         }

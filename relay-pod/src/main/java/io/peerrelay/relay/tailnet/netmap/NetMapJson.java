@@ -6,7 +6,6 @@ import io.peerrelay.relay.tailnet.key.TailnetKey;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -89,9 +88,7 @@ public final class NetMapJson {
       return previous;
     }
     Map<Integer, DerpRegion> out = new TreeMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = regions.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : regions.properties()) {
       if (e.getValue().isNull()) {
         continue;
       }
