@@ -94,7 +94,13 @@ relay_sessions() {
 relay_asks() {
   if [ "$RELAY_HOST" = relay-stock ]; then
     ts relay debug metrics | "$LAB" metric magicsock_disco_recv_alloc_udp_relay_endpoint_request
-  else relay_metrics | "$LAB" metric peerrelay_allocations_total; fi
+  else relay_metrics | "$LAB" metric peerrelay_tailnet_allocations_total; fi
+}
+# relay_refused: allocation requests over DERP our relay refused because the filter grants no
+# tailscale.com/cap/relay (0 for the stock relay, which counts no refusals by reason).
+relay_refused() {
+  if [ "$RELAY_HOST" = relay-stock ]; then echo 0
+  else relay_metrics | "$LAB" metric peerrelay_tailnet_allocations_total result=not_granted; fi
 }
 ticks_s() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -150,9 +156,10 @@ transfer() {
 # negative: c sees the relay as a target but is not granted; it asks, the relay must not allocate.
 # c's peer d has no relay at all, so c <-> d has no other way onto a relay than c's request.
 negative() {
-  local gauge0 gauge1 asked0 asked1 seen0 seen1 out st sessions
+  local gauge0 gauge1 asked0 asked1 seen0 seen1 refused0 refused1 out st sessions
   gauge0=$(relay_metrics | "$LAB" metric tailscaled_peer_relay_endpoints)
   seen0=$(relay_asks)
+  refused0=$(relay_refused)
   asked0=$(ts c debug metrics | "$LAB" metric magicsock_disco_sent_alloc_udp_relay_endpoint_request)
   out=$(ts c ping --until-direct=false -c 6 --timeout 3s "${IP[d]}" 2>&1 || true)
   printf '%s\n' "$out" > "$work/ping-c-d.log"
@@ -161,14 +168,18 @@ negative() {
   asked1=$(ts c debug metrics | "$LAB" metric magicsock_disco_sent_alloc_udp_relay_endpoint_request)
   gauge1=$(relay_metrics | "$LAB" metric tailscaled_peer_relay_endpoints)
   seen1=$(relay_asks)
+  refused1=$(relay_refused)
   st=$(ts c status --json | "$LAB" peer --ip "${IP[d]}")
   sessions=$(relay_sessions)
   [ "$asked1" -gt "$asked0" ] || die "c sent no AllocateUDPRelayEndpointRequest ($asked0 -> $asked1): the negative case would prove nothing"
+  if [ "$RELAY_HOST" != relay-stock ]; then
+    [ "$refused1" -gt "$refused0" ] || die "our relay counted no not_granted refusal for c's requests ($refused0 -> $refused1)"
+  fi
   [ "$gauge1" -le "$gauge0" ] || die "the relay allocated for c, which is not granted: tailscaled_peer_relay_endpoints $gauge0 -> $gauge1; sessions $sessions"
   [[ "$st" == *" peer_relay= "* ]] || die "c's status names a PeerRelay for d: $st"
   ! grep -q -e '198\.51\.100\.4:' -e '198\.51\.100\.5:' <<<"$sessions" || die "a relay session holds c's or d's NAT address: $sessions"
   log "ping c -> d: $(grep -m1 'via DERP(' <<<"$out") (all $(grep -c '^pong' <<<"$out") pongs via DERP)"
-  log "c sent $((asked1 - asked0)) AllocateUDPRelayEndpointRequest(s); the relay received $((seen1 - seen0)) allocation request(s) meanwhile and its endpoints gauge went $gauge0 -> $gauge1; status on c: $st"
+  log "c sent $((asked1 - asked0)) AllocateUDPRelayEndpointRequest(s); the relay received $((seen1 - seen0)) allocation request(s) meanwhile ($((refused1 - refused0)) refused as not granted) and its endpoints gauge went $gauge0 -> $gauge1; status on c: $st"
 }
 
 print_figures() {

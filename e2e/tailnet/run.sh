@@ -23,7 +23,7 @@ root=$(cd "$here/../.." && pwd)
 # shellcheck source=phase.sh
 . "$here/phase.sh"
 
-relays=stock   # the lead switches this to both once the relay's tailnet mode is merged
+relays=both
 mib=${TAILNET_LAB_MIB:-200}
 jar=$root/relay-pod/target/quarkus-app/quarkus-run.jar
 while [ $# -gt 0 ]; do

@@ -16,6 +16,8 @@ import io.peerrelay.relay.metrics.RelayMetrics;
 import io.peerrelay.relay.protocol.DiscoPrivateKey;
 import io.peerrelay.relay.server.RelayTransport;
 import io.peerrelay.relay.server.TransportOptions;
+import io.peerrelay.relay.tailnet.TailnetMode;
+import io.peerrelay.relay.tailnet.TailnetStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +25,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -37,6 +41,7 @@ final class RunningRelay implements RelayView {
   private final ConfigReload reload;
   private final RelayTransport transport;
   private SidePortServer sidePort;
+  private TailnetMode tailnet;
   private ConfigWatch watch;
   private volatile boolean draining;
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -64,7 +69,17 @@ final class RunningRelay implements RelayView {
     RelayServer server = new RelayServer(key, settings, metrics, System::nanoTime);
     metrics.countSessionsFrom(server::sessionCount);
     metrics.settingsInForce(settings);
-    ConfigReload reload = new ConfigReload(configFile, config, key, server::apply, metrics);
+    // Tailnet mode starts after the sockets are bound; a reload before that only reaches the core.
+    AtomicReference<TailnetMode> tailnetMode = new AtomicReference<>();
+    Consumer<RelaySettings> apply =
+        next -> {
+          server.apply(next);
+          TailnetMode t = tailnetMode.get();
+          if (t != null) {
+            t.endpointsChanged(next.advertisedEndpoints());
+          }
+        };
+    ConfigReload reload = new ConfigReload(configFile, config, key, apply, metrics);
 
     RelayTransport transport =
         RelayTransport.start(
@@ -73,6 +88,8 @@ final class RunningRelay implements RelayView {
                 config.udpPort(), options.bindV4(), options.bindV6(), options.threads()));
     RunningRelay relay = new RunningRelay(metrics, server, reload, transport);
     try {
+      relay.tailnet = startTailnet(config, key, server, metrics);
+      tailnetMode.set(relay.tailnet);
       relay.sidePort = SidePortServer.start(config.httpPort(), new SidePortRoutes(relay));
       relay.watch =
           ConfigWatch.start(
@@ -86,6 +103,22 @@ final class RunningRelay implements RelayView {
     }
     LOG.info(relay.startLine(configFile, config));
     return relay;
+  }
+
+  /** Joins the tailnet as a node when the config has a tailnet block; null otherwise. */
+  private static TailnetMode startTailnet(
+      RelayConfig config, DiscoPrivateKey key, RelayServer server, RelayMetrics metrics)
+      throws IOException {
+    if (config.tailnet() == null) {
+      return null;
+    }
+    return TailnetMode.start(
+        config.tailnet(),
+        server,
+        key,
+        config.advertisedEndpoints(),
+        RelayVersion.text(),
+        metrics.registry());
   }
 
   private String startLine(Path configFile, RelayConfig config) {
@@ -110,7 +143,8 @@ final class RunningRelay implements RelayView {
         + " advertised endpoints, "
         + config.allowedClientKeys().size()
         + " granted keys; config "
-        + configFile.toAbsolutePath();
+        + configFile.toAbsolutePath()
+        + (tailnet == null ? "" : "; tailnet mode via " + config.tailnet().controlUrl());
   }
 
   private static String bound(int port) {
@@ -151,6 +185,9 @@ final class RunningRelay implements RelayView {
     if (watch != null) {
       watch.close();
     }
+    if (tailnet != null) {
+      tailnet.close();
+    }
     transport.close();
     if (sidePort != null) {
       sidePort.close();
@@ -182,7 +219,7 @@ final class RunningRelay implements RelayView {
     if (!transport.bound()) {
       return "UDP sockets not bound";
     }
-    return null;
+    return tailnet == null ? null : tailnet.notReadyReason();
   }
 
   @Override
@@ -198,5 +235,10 @@ final class RunningRelay implements RelayView {
   @Override
   public List<SessionInfo> sessions() {
     return server.sessions();
+  }
+
+  @Override
+  public String tailnetJson() {
+    return tailnet == null ? TailnetStatus.disabledJson() : tailnet.status().toJson();
   }
 }

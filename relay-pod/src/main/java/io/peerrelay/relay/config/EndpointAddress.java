@@ -119,7 +119,7 @@ public final class EndpointAddress {
   }
 
   /** RFC 5952 text: lowercase, longest run of two or more zero groups written as {@code ::}. */
-  static String compressedV6(byte[] raw) {
+  public static String compressedV6(byte[] raw) {
     int[] groups = new int[8];
     for (int i = 0; i < 8; i++) {
       groups[i] = ((raw[2 * i] & 0xff) << 8) | (raw[2 * i + 1] & 0xff);

@@ -12,7 +12,7 @@ import java.util.List;
  * One parsed and validated relay config file (version 1): what the operator rendered for a replica.
  *
  * <p>Lists keep the file's order so that log lines and the allocation answer follow what the
- * operator wrote.
+ * operator wrote. {@code tailnet} is null unless the file has a tailnet block (tailnet mode).
  */
 public record RelayConfig(
     int udpPort,
@@ -26,7 +26,8 @@ public record RelayConfig(
     int maxSessions,
     double handshakesPerSecondPerSource,
     int handshakeBurstPerSource,
-    Duration shutdownDrain) {
+    Duration shutdownDrain,
+    TailnetConfig tailnet) {
 
   /** The only config version this relay reads. */
   public static final int VERSION = 1;
@@ -72,6 +73,10 @@ public record RelayConfig(
     }
     if (!keyFile.equals(running.keyFile)) {
       return "keyFile changed from " + running.keyFile + " to " + keyFile;
+    }
+    if (!java.util.Objects.equals(tailnet, running.tailnet)) {
+      // The tailnet identity and control session are set up once at start.
+      return "the tailnet block changed";
     }
     return null;
   }

@@ -40,7 +40,8 @@ public final class RelayConfigParser {
           "allowedClientKeys",
           "lifetimes",
           "limits",
-          "shutdown");
+          "shutdown",
+          "tailnet");
   private static final List<String> LIFETIME_FIELDS = List.of("bind", "steadyState", "gcInterval");
   private static final List<String> LIMIT_FIELDS =
       List.of("maxSessions", "handshakesPerSecondPerSource", "handshakeBurstPerSource");
@@ -80,7 +81,7 @@ public final class RelayConfigParser {
       throw new InvalidConfigException(
           "the file is not a YAML mapping of fields (start with version: 1)");
     }
-    rejectUnknown(root, "", TOP_FIELDS);
+    rejectUnknown(root, "", TOP_FIELDS, problems);
     JsonNode version = root.get("version");
     if (version == null || version.isNull()) {
       problems.add("version: missing (write version: 1)");
@@ -135,6 +136,8 @@ public final class RelayConfigParser {
     JsonNode shutdown = section(root, "shutdown", SHUTDOWN_FIELDS);
     Duration drain = duration(shutdown, "shutdown.drain", "drain", RelayConfig.DEFAULT_DRAIN, true);
 
+    TailnetConfig tailnet = TailnetConfigParser.parse(root.get("tailnet"), baseDir, problems);
+
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
     }
@@ -150,7 +153,8 @@ public final class RelayConfigParser {
         maxSessions,
         rate,
         burst,
-        drain);
+        drain,
+        tailnet);
   }
 
   private static String syntaxProblem(JsonProcessingException e) {
@@ -167,7 +171,8 @@ public final class RelayConfigParser {
         + (what == null ? e.getClass().getSimpleName() : what.lines().findFirst().orElse(what));
   }
 
-  private void rejectUnknown(JsonNode mapping, String prefix, List<String> known) {
+  static void rejectUnknown(
+      JsonNode mapping, String prefix, List<String> known, List<String> problems) {
     Iterator<String> names = mapping.fieldNames();
     while (names.hasNext()) {
       String name = names.next();
@@ -193,7 +198,7 @@ public final class RelayConfigParser {
       problems.add(name + ": want a mapping with " + String.join(", ", known));
       return null;
     }
-    rejectUnknown(node, name + ".", known);
+    rejectUnknown(node, name + ".", known, problems);
     return node;
   }
 
@@ -226,20 +231,30 @@ public final class RelayConfigParser {
   }
 
   private Path keyFile(JsonNode node) {
+    return filePath(
+        node,
+        "keyFile",
+        "the private key file, e.g. /etc/peerrelay/key/private.key",
+        baseDir,
+        problems);
+  }
+
+  /** A file path field; a relative path is taken relative to {@code baseDir}. */
+  static Path filePath(
+      JsonNode node, String field, String what, Path baseDir, List<String> problems) {
     if (node == null || node.isNull()) {
-      problems.add(
-          "keyFile: missing (write the path of the private key file, e.g. /etc/peerrelay/key/private.key)");
+      problems.add(field + ": missing (write the path of " + what + ")");
       return null;
     }
     if (!node.isTextual() || node.asText().isBlank()) {
-      problems.add("keyFile: " + shown(node) + " is not a file path");
+      problems.add(field + ": " + shown(node) + " is not a file path");
       return null;
     }
     try {
       Path path = Path.of(node.asText());
       return path.isAbsolute() || baseDir == null ? path : baseDir.resolve(path).normalize();
     } catch (InvalidPathException e) {
-      problems.add("keyFile: " + shown(node) + " is not a file path (" + e.getReason() + ")");
+      problems.add(field + ": " + shown(node) + " is not a file path (" + e.getReason() + ")");
       return null;
     }
   }
@@ -381,7 +396,7 @@ public final class RelayConfigParser {
   }
 
   /** A value as the user wrote it: quoted when it was text, so {@code "30"} and 30 differ. */
-  private static String shown(JsonNode node) {
+  static String shown(JsonNode node) {
     if (node.getNodeType() == JsonNodeType.STRING) {
       return "\"" + node.asText() + "\"";
     }

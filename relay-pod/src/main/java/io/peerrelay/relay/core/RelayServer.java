@@ -54,6 +54,7 @@ public final class RelayServer {
   private final Map<DiscoPublicKey, DiscoSharedKey> grantedBoxes = new ConcurrentHashMap<>();
   private volatile RelaySettings settings;
   private volatile boolean draining;
+  private volatile PlainDiscoHandler plainDisco;
   private long lamport;
 
   /** A relay with random nonces and cookie secrets. */
@@ -113,6 +114,14 @@ public final class RelayServer {
     draining = true;
   }
 
+  /**
+   * Installs (or, with null, removes) the handler for plain disco packets: tailnet mode answers a
+   * peer's disco ping on this port. Without one such packets are handled as before.
+   */
+  public void plainDiscoHandler(PlainDiscoHandler handler) {
+    plainDisco = handler;
+  }
+
   /** Whether {@link #stopAllocating} was called. */
   public boolean draining() {
     return draining;
@@ -148,6 +157,12 @@ public final class RelayServer {
       drop(out, DropReason.MALFORMED);
       return;
     }
+    PlainDiscoHandler discoHook = plainDisco;
+    if (discoHook != null && datagram.get(at) == DiscoPacket.MAGIC_FIRST_BYTE) {
+      // A Geneve header never starts so (that byte would say version 1): a plain disco packet.
+      plainDisco(discoHook, datagram, at, len, source, out);
+      return;
+    }
     int vni = Geneve.vniAt(datagram, at);
     boolean control = Geneve.controlAt(datagram, at);
     if (!control) {
@@ -169,6 +184,31 @@ public final class RelayServer {
       // A bug must not take the socket down: the packet is dropped and counted.
       drop(out, DropReason.MALFORMED);
     }
+  }
+
+  private void plainDisco(
+      PlainDiscoHandler hook,
+      ByteBuffer datagram,
+      int at,
+      int len,
+      InetSocketAddress source,
+      Verdict out) {
+    if (!rateLimit.tryAcquire(source, clock.getAsLong())) {
+      drop(out, DropReason.RATE_LIMITED);
+      return;
+    }
+    byte[] reply;
+    try {
+      reply = hook.answer(copy(datagram, at, len), source);
+    } catch (RuntimeException e) {
+      drop(out, DropReason.MALFORMED);
+      return;
+    }
+    if (reply == null || reply.length > len) {
+      drop(out, DropReason.BAD_CONTROL);
+      return;
+    }
+    out.reply(reply, source, source.getAddress() instanceof Inet6Address);
   }
 
   private void forward(int vni, int len, InetSocketAddress source, boolean inV6, Verdict out) {
@@ -440,6 +480,28 @@ public final class RelayServer {
         current.bindLifetime(),
         current.steadyStateLifetime(),
         eps.size() > MAX_ADVERTISED ? eps.subList(0, MAX_ADVERTISED) : eps);
+  }
+
+  /**
+   * Ends the session of the pair now (a peer lost its grant); false when the pair has none. Its VNI
+   * stops forwarding at once and becomes free for reuse.
+   */
+  public boolean close(DiscoPublicKey a, DiscoPublicKey b) {
+    DiscoPublicKey k0 = a.compareTo(b) < 0 ? a : b;
+    DiscoPublicKey k1 = k0 == a ? b : a;
+    SessionState was;
+    synchronized (this) {
+      Session s = byPair.remove(List.of(k0, k1));
+      if (s == null) {
+        return false;
+      }
+      was = s.state();
+      s.closed = true;
+      byVni.remove(s.vni());
+      table.remove(s.vni());
+    }
+    events.sessionState(was, SessionState.CLOSED);
+    return true;
   }
 
   /** Removes sessions past their lifetimes (B §3.9); returns how many. */

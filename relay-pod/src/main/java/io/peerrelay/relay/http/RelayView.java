@@ -19,4 +19,9 @@ public interface RelayView {
 
   /** Live sessions, sorted by VNI. */
   List<SessionInfo> sessions();
+
+  /** The body of GET /tailnet: the tailnet node's status, or enabled=false in standalone mode. */
+  default String tailnetJson() {
+    return io.peerrelay.relay.tailnet.TailnetStatus.disabledJson();
+  }
 }

@@ -1,8 +1,8 @@
 package io.peerrelay.relay.http;
 
 /**
- * The side port's four pages, as a pure function of method and path (no sockets), so every answer
- * is tested without a server.
+ * The side port's pages (health, readiness, metrics, sessions, tailnet status), as a pure function
+ * of method and path (no sockets), so every answer is tested without a server.
  */
 public final class SidePortRoutes {
   private final RelayView relay;
@@ -20,10 +20,11 @@ public final class SidePortRoutes {
       case "/readyz":
       case "/metrics":
       case "/sessions":
+      case "/tailnet":
         break;
       default:
         return SidePortReply.text(
-            404, "not found: " + path + " (try /healthz, /readyz, /metrics, /sessions)");
+            404, "not found: " + path + " (try /healthz, /readyz, /metrics, /sessions, /tailnet)");
     }
     if (!method.equals("GET")) {
       return SidePortReply.text(405, "method " + method + " not allowed (use GET)");
@@ -35,6 +36,8 @@ public final class SidePortRoutes {
         return probe(relay.notReadyReason(), "ready");
       case "/metrics":
         return new SidePortReply(200, SidePortReply.PROMETHEUS, relay.metricsText());
+      case "/tailnet":
+        return new SidePortReply(200, SidePortReply.JSON, relay.tailnetJson() + "\n");
       default:
         return new SidePortReply(
             200,

@@ -10,6 +10,9 @@ public final class DiscoPacket {
     0x54, 0x53, (byte) 0xF0, (byte) 0x9F, (byte) 0x92, (byte) 0xAC
   };
 
+  /** The magic's first byte ('T'): a cheap test before {@link #looksLikeDisco}. */
+  public static final byte MAGIC_FIRST_BYTE = 0x54;
+
   /** Offset of the sender key. */
   public static final int SENDER_OFFSET = 6;
 

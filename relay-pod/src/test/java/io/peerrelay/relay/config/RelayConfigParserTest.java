@@ -158,7 +158,7 @@ class RelayConfigParserTest {
         bad(
             HEAD + "colour: blue",
             "colour: unknown field (known: version, udpPort, httpPort, keyFile,"
-                + " advertisedEndpoints, allowedClientKeys, lifetimes, limits, shutdown)"),
+                + " advertisedEndpoints, allowedClientKeys, lifetimes, limits, shutdown, tailnet)"),
         bad(HEAD + "lifetimes: {bnd: 30s}", "lifetimes.bnd: unknown field (did you mean bind?)"),
         bad(
             HEAD + "lifetimes: 30s",

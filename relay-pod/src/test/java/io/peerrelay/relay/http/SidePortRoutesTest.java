@@ -45,6 +45,16 @@ class SidePortRoutesTest {
   }
 
   @Test
+  void tailnetIsTheNodeStatusJsonAndDisabledInStandaloneMode() {
+    SidePortReply reply = routes.answer("GET", "/tailnet");
+
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.contentType()).isEqualTo("application/json");
+    assertThat(reply.body()).startsWith("{\"enabled\":false,").endsWith("}\n");
+    assertThat(routes.answer("POST", "/tailnet").status()).isEqualTo(405);
+  }
+
+  @Test
   void queryStringsAreIgnored() {
     assertThat(routes.answer("GET", "/metrics?name[]=x").status()).isEqualTo(200);
   }
