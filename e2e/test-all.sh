@@ -42,7 +42,7 @@ fi
 # The tailnet lab: stock tailscaled clients behind hard NATs use a peer relay found through a real
 # control server's netmap (Tailscale's testcontrol, DERP, STUN, built with Go into the tools cache).
 if [ "$(id -u)" = 0 ] && [ -f relay-pod/target/quarkus-app/quarkus-run.jar ]; then
-  stage "tailnet lab" e2e/tailnet/run.sh --relay stock
+  stage "tailnet lab" e2e/tailnet/run.sh --relay both
 else
   echo "[test-all] SKIPPED the tailnet lab (e2e/tailnet/run.sh): it needs root and relay-pod's jar" >&2
 fi
