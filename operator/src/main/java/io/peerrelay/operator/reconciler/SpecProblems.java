@@ -112,12 +112,18 @@ final class SpecProblems {
         if (e.getAllocationID() == null || e.getAllocationID().isEmpty()) {
           return "spec.exposure.elasticIPs[" + i + "].allocationID: required";
         }
-        if ((e.getSubnetID() == null) != (e.getZone() == null)) {
-          return "spec.exposure.elasticIPs[" + i + "]: subnetID and zone go together";
+        if (blank(e.getSubnetID()) || blank(e.getZone())) {
+          return "spec.exposure.elasticIPs["
+              + i
+              + "]: subnetID and zone are required (one subnet per Elastic IP allocation)";
         }
       }
     }
     return null;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isEmpty();
   }
 
   private static boolean port(Integer p) {

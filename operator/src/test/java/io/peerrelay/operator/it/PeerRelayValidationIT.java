@@ -56,6 +56,11 @@ class PeerRelayValidationIT {
         Arguments.of(
             "exposure: {elasticIPs: [{allocationID: eipalloc-1, subnetID: subnet-1}]}",
             "subnetID and zone"),
+        // Without a subnet the AWS Load Balancer Controller refuses the eip-allocations
+        // annotation (it wants one subnet per allocation): refused up front, naming the fix.
+        Arguments.of(
+            "exposure: {elasticIPs: [{allocationID: eipalloc-1}]}",
+            "subnetID and zone are required: the AWS Load Balancer Controller needs one subnet"),
         Arguments.of(
             "exposure: {type: AWSNLB, loadBalancerClass: x}", "spec.exposure.loadBalancerClass"),
         Arguments.of(

@@ -54,6 +54,14 @@ class SpecProblemsTest {
                         .setElasticIPs(List.of(new ElasticIP("eipalloc-1", "subnet-1", null)))),
             "spec.exposure.elasticIPs[0]: subnetID and zone"),
         Arguments.of(
+            "elastic IP without subnet",
+            set(
+                r ->
+                    r.getSpec()
+                        .getExposure()
+                        .setElasticIPs(List.of(new ElasticIP("eipalloc-1", null, null)))),
+            "spec.exposure.elasticIPs[0]: subnetID and zone are required"),
+        Arguments.of(
             "class outside LoadBalancer mode",
             set(r -> r.getSpec().getExposure().setLoadBalancerClass("x")),
             "spec.exposure.loadBalancerClass"),
