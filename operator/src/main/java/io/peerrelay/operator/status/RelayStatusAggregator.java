@@ -59,10 +59,15 @@ public final class RelayStatusAggregator {
     endpoints.sort(Comparator.comparingInt(RelayEndpoint::getReplica));
     s.setReplicaStatuses(replicas);
     s.setEndpoints(endpoints);
+    // A static endpoint every replica advertises is one address for kubectl's ENDPOINTS column:
+    // listed once (first replica's order), not once per replica.
     s.setEndpointSummary(
         endpoints.isEmpty()
             ? null
-            : endpoints.stream().map(RelayEndpoint::getAddress).collect(Collectors.joining(",")));
+            : endpoints.stream()
+                .map(RelayEndpoint::getAddress)
+                .distinct()
+                .collect(Collectors.joining(",")));
     s.setReplicas(withPods);
     s.setReadyReplicas(ready);
     s.setGrantedKeys(facts.grantedKeys());

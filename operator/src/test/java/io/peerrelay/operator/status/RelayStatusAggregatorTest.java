@@ -141,6 +141,25 @@ class RelayStatusAggregatorTest {
   }
 
   @Test
+  void aStaticEndpointSharedByEveryReplicaIsSummarisedOnce() {
+    // spec.staticEndpoints go to every replica: status.endpoints keeps one entry per replica
+    // (each relay advertises it), but kubectl's ENDPOINTS column names the address once.
+    PeerRelayStatus s =
+        at(T0)
+            .aggregate(
+                null,
+                facts(
+                    3,
+                    List.of(
+                        replica(0, true, "203.0.113.1:40000", "198.51.100.7:3478"),
+                        replica(1, true, "203.0.113.2:40000", "198.51.100.7:3478"),
+                        replica(2, true, "198.51.100.7:3478"))));
+    assertThat(s.getEndpoints()).hasSize(5);
+    assertThat(s.getEndpointSummary())
+        .isEqualTo("198.51.100.7:3478,203.0.113.1:40000,203.0.113.2:40000");
+  }
+
+  @Test
   void noGrantsMeansAccessFalseAndOverriddenAnnotationsAreListed() {
     RelayFacts f =
         new RelayFacts(
