@@ -61,6 +61,12 @@ public final class Conditions {
   /** Exposure reason: built as asked. */
   public static final String REASON_OK = "Ok";
 
+  /**
+   * Exposure reason: a load-balancer hostname stopped resolving; its replica keeps advertising the
+   * last known endpoints (the message names the hostname) until it resolves again.
+   */
+  public static final String REASON_ENDPOINTS_STALE = "EndpointsStale";
+
   /** Exposure reason: a user Service annotation was replaced by a value the operator needs. */
   public static final String REASON_ANNOTATION_OVERRIDDEN = "AnnotationOverridden";
 

@@ -127,10 +127,12 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     String specProblem = SpecProblems.first(relay);
     if (specProblem != null) {
       RelayFacts facts =
-          RelayFacts.of(relay, before, Map.of(), specProblem, null, null, List.of(), Map.of());
+          RelayFacts.of(
+              relay, before, Map.of(), specProblem, null, null, List.of(), Map.of(), Map.of());
       return new Sync(before, before, facts);
     }
-    Map<Integer, List<Endpoint>> endpoints = this.endpoints.compute(relay, before);
+    Endpoints.Computed computed = this.endpoints.compute(relay, before);
+    Map<Integer, List<Endpoint>> endpoints = computed.byReplica();
     RelayPlan plan = RelayPlan.of(relay, defaultImage, endpoints, before.grantedKeys());
     Rollout rollout = Rollout.of(plan, before);
     plan.holding(rollout.hold(), before.statefulSets()).handTo(context);
@@ -139,7 +141,15 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     if (refused != null) {
       RelayFacts facts =
           RelayFacts.of(
-              relay, after, endpoints, refused, null, rollout.rolling(), List.of(), Map.of());
+              relay,
+              after,
+              endpoints,
+              refused,
+              null,
+              rollout.rolling(),
+              List.of(),
+              Map.of(),
+              computed.staleHostnames());
       return new Sync(before, after, facts);
     }
     String podSecurity = new PodSecurityCheck(context.getClient()).problem(relay, after, plan);
@@ -153,7 +163,8 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
             podSecurity,
             rollout.rolling(),
             plan.overriddenAnnotations(),
-            tailnet);
+            tailnet,
+            computed.staleHostnames());
     return new Sync(before, after, facts);
   }
 
@@ -176,13 +187,23 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
         relay.getMetadata().getName(),
         e.toString(),
         e);
+    return failedWith(
+        relay,
+        previous,
+        Conditions.REASON_CONFIG_INVALID,
+        "reconcile failed: " + ApiFailure.describe(null, e));
+  }
+
+  /** Ready False with {@code reason}; the replica entries of {@code previous} are kept. */
+  private PeerRelayStatus failedWith(
+      PeerRelay relay, PeerRelayStatus previous, String reason, String message) {
     return aggregator.failed(
         previous,
         relay.getMetadata().getGeneration(),
         Names.relaySelectorString(relay),
         Conditions.FALSE,
-        Conditions.REASON_CONFIG_INVALID,
-        "reconcile failed: " + ApiFailure.describe(null, e));
+        reason,
+        message);
   }
 
   /** Announces transitions, patches status when it changed, and requeues while not Ready. */

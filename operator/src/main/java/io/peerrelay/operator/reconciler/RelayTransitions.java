@@ -67,7 +67,8 @@ final class RelayTransitions {
     Condition exposureWas = previous == null ? null : previous.condition(Conditions.EXPOSURE);
     Condition exposureNow = next.condition(Conditions.EXPOSURE);
     if (exposureNow != null
-        && Conditions.REASON_ANNOTATION_OVERRIDDEN.equals(exposureNow.getReason())
+        && (Conditions.REASON_ANNOTATION_OVERRIDDEN.equals(exposureNow.getReason())
+            || Conditions.REASON_ENDPOINTS_STALE.equals(exposureNow.getReason()))
         && (exposureWas == null
             || !Objects.equals(exposureWas.getMessage(), exposureNow.getMessage()))) {
       events.write(relay, RelayEvents.WARNING, exposureNow.getReason(), exposureNow.getMessage());
