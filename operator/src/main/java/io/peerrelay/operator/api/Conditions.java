@@ -39,6 +39,12 @@ public final class Conditions {
   /** Ready reason: the namespace's Pod Security level forbids hostNetwork pods. */
   public static final String REASON_POD_SECURITY_BLOCKED = "PodSecurityBlocked";
 
+  /**
+   * Ready reason: an object the PeerRelay does not own holds a child's name (a Secret {@code
+   * office-0} beside PeerRelay {@code office}); the message names it and the fix.
+   */
+  public static final String REASON_NAME_CONFLICT = "NameConflict";
+
   /** Ready reason: spec.replicas is 0. */
   public static final String REASON_SCALED_TO_ZERO = "ScaledToZero";
 

@@ -109,6 +109,19 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     try {
       sync = sync(relay, context);
     } catch (RuntimeException e) {
+      // A 409 that never clears: a user's object holds a child's name. Say so instead of
+      // retrying "the object has been modified" forever.
+      String conflict =
+          ApiFailure.isConflict(e) ? NameConflicts.find(context.getClient(), relay) : null;
+      if (conflict != null) {
+        return finish(
+            relay,
+            context,
+            previous,
+            failedWith(relay, previous, Conditions.REASON_NAME_CONFLICT, conflict),
+            null,
+            null);
+      }
       if (ApiFailure.isTransient(e)) {
         throw e; // JOSDK retries with backoff; updateErrorStatus keeps a healthy status as it is.
       }

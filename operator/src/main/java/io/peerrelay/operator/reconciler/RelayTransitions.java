@@ -47,6 +47,7 @@ final class RelayTransitions {
     if (now != null && (was == null || !Objects.equals(was.getReason(), now.getReason()))) {
       boolean warn =
           Conditions.REASON_CONFIG_INVALID.equals(now.getReason())
+              || Conditions.REASON_NAME_CONFLICT.equals(now.getReason())
               || Conditions.REASON_POD_SECURITY_BLOCKED.equals(now.getReason())
               || Conditions.REASON_API_ERROR.equals(now.getReason());
       events.write(

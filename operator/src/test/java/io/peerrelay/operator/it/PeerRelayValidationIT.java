@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.ExposureType;
@@ -146,6 +147,35 @@ class PeerRelayValidationIT {
                 .filter(e -> "greedy".equals(e.getInvolvedObject().getName()))
                 .map(e -> e.getReason()))
         .contains(Conditions.REASON_CONFIG_INVALID);
+  }
+
+  @Test
+  void aUsersObjectHoldingAChildsNameBecomesANameConflictNamingItAndTheFix() {
+    // Not owned by the PeerRelay and without its labels: invisible to the operator's caches, so
+    // every apply of the key Secret answered 409 and the operator retried forever.
+    harness
+        .client()
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("squat-0")
+                .endMetadata()
+                .addToStringData("mine", "keep")
+                .build())
+        .create();
+    harness.create(ns, relay("squat", 1, ExposureType.None));
+    PeerRelayStatus s =
+        RelayAwait.reason(harness.client(), ns, "squat", Conditions.REASON_NAME_CONFLICT);
+    assertThat(RelayAwait.condition(s, Conditions.READY).getMessage())
+        .isEqualTo(
+            "Secret squat-0 already exists and is not owned by PeerRelay squat: the operator"
+                + " needs that name for a child; rename or delete that Secret, or give the"
+                + " PeerRelay another name");
+    assertThat(harness.client().secrets().inNamespace(ns).withName("squat-0").get().getData())
+        .as("the user's Secret is left alone")
+        .containsOnlyKeys("mine");
   }
 
   @Test
