@@ -67,6 +67,16 @@ class PeerRelayValidationIT {
         Arguments.of(
             "staticEndpoints: [{address: relay.example.org}]", "spec.staticEndpoints[0].address"),
         Arguments.of("lifetimes: {bind: 5 minutes}", "spec.lifetimes.bind"),
+        // The relay refuses zero lifetimes and more than 16 advertised endpoints at start.
+        Arguments.of("lifetimes: {bind: 0s}", "spec.lifetimes.bind: Invalid value"),
+        Arguments.of("lifetimes: {gcInterval: 0m0s}", "must be more than 0"),
+        Arguments.of(
+            "staticEndpoints: ["
+                + java.util.stream.IntStream.rangeClosed(1, 17)
+                    .mapToObj(p -> "{address: '192.0.2.1:" + p + "'}")
+                    .collect(java.util.stream.Collectors.joining(", "))
+                + "]",
+            "spec.staticEndpoints: Too many"),
         Arguments.of("drain: soon", "spec.drain"));
   }
 

@@ -81,6 +81,15 @@ class SpecProblemsTest {
                   r.getSpec().setLifetimes(l);
                 }),
             "spec.lifetimes.bind"),
+        Arguments.of(
+            "zero lifetime (the relay refuses it)",
+            set(
+                r -> {
+                  Lifetimes l = new Lifetimes();
+                  l.setGcInterval("0s");
+                  r.getSpec().setLifetimes(l);
+                }),
+            "spec.lifetimes.gcInterval: must be more than 0"),
         Arguments.of("bad drain", set(r -> r.getSpec().setDrain("soon")), "spec.drain"),
         Arguments.of(
             "dotted name", set(r -> r.getMetadata().setName("office.east")), "metadata.name"),
