@@ -34,9 +34,13 @@ public final class RelayOperator implements AutoCloseable {
   /** Set by {@link #close()}: losing the Lease because we let it go is not a failure. */
   private final AtomicBoolean closing;
 
-  private RelayOperator(Operator operator, AtomicBoolean closing) {
+  /** With leader election: waits for the Lease's namespace before starting; else null. */
+  private final LeaseNamespaceGate gate;
+
+  private RelayOperator(Operator operator, AtomicBoolean closing, LeaseNamespaceGate gate) {
     this.operator = operator;
     this.closing = closing;
+    this.gate = gate;
   }
 
   /** An operator on {@code client}; call {@link #start()} to begin reconciling. */
@@ -82,7 +86,12 @@ public final class RelayOperator implements AutoCloseable {
         c -> watch(c, settings.watchNamespaces()));
     operator.register(
         new RelayGrantReconciler(Clock.systemUTC()), c -> watch(c, settings.watchNamespaces()));
-    return new RelayOperator(operator, closing);
+    return new RelayOperator(
+        operator,
+        closing,
+        settings.leaderElection()
+            ? new LeaseNamespaceGate(client, settings.leaseNamespace(), settings.leaseName())
+            : null);
   }
 
   /**
@@ -123,9 +132,20 @@ public final class RelayOperator implements AutoCloseable {
     return host + "_" + UUID.randomUUID();
   }
 
-  /** Starts the informers and, once leader (or at once without election), the reconcilers. */
+  /**
+   * Starts the informers and, once leader (or at once without election), the reconcilers. With
+   * leader election it first waits (blocking, until {@link #close()}) for the Lease's namespace.
+   */
   public void start() {
+    if (gate != null && !gate.await(closing)) {
+      return;
+    }
     operator.start();
+  }
+
+  /** Why the operator is not starting (the Lease namespace is missing), or null. */
+  public String leaseNamespaceProblem() {
+    return gate == null ? null : gate.problem();
   }
 
   /** Whether the operator is started and every informer is healthy (the readiness probe). */
@@ -137,6 +157,9 @@ public final class RelayOperator implements AutoCloseable {
   @Override
   public void close() {
     closing.set(true);
+    if (!operator.getRuntimeInfo().isStarted()) {
+      return; // Still waiting for the Lease namespace: nothing runs yet.
+    }
     operator.stop();
   }
 }

@@ -39,6 +39,12 @@ public final class Conditions {
   /** Ready reason: the namespace's Pod Security level forbids hostNetwork pods. */
   public static final String REASON_POD_SECURITY_BLOCKED = "PodSecurityBlocked";
 
+  /**
+   * Ready reason: an object the PeerRelay does not own holds a child's name (a Secret {@code
+   * office-0} beside PeerRelay {@code office}); the message names it and the fix.
+   */
+  public static final String REASON_NAME_CONFLICT = "NameConflict";
+
   /** Ready reason: spec.replicas is 0. */
   public static final String REASON_SCALED_TO_ZERO = "ScaledToZero";
 
@@ -60,6 +66,12 @@ public final class Conditions {
 
   /** Exposure reason: built as asked. */
   public static final String REASON_OK = "Ok";
+
+  /**
+   * Exposure reason: a load-balancer hostname stopped resolving; its replica keeps advertising the
+   * last known endpoints (the message names the hostname) until it resolves again.
+   */
+  public static final String REASON_ENDPOINTS_STALE = "EndpointsStale";
 
   /** Exposure reason: a user Service annotation was replaced by a value the operator needs. */
   public static final String REASON_ANNOTATION_OVERRIDDEN = "AnnotationOverridden";

@@ -10,11 +10,17 @@ import java.util.Objects;
 
 /** One AWS Elastic IP a replica's NLB is pinned to, with the subnet and zone it lives in. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// The AWS Load Balancer Controller refuses eip-allocations unless aws-load-balancer-subnets names
+// exactly as many subnets, so an entry without its subnet can never become an NLB. Placing the
+// replica by zone alone would not help: the operator cannot turn a zone into a subnet ID, and the
+// controller's own subnet discovery picks one subnet per zone of the cluster, not one per EIP.
 @ValidationRule(
-    value = "has(self.subnetID) == has(self.zone)",
+    value = "has(self.subnetID) && has(self.zone)",
     message =
-        "elasticIPs[]: give subnetID and zone together (the NLB subnet must be in the zone the"
-            + " relay pod is pinned to), or neither")
+        "elasticIPs[]: subnetID and zone are required: the AWS Load Balancer Controller needs one"
+            + " subnet per Elastic IP allocation, and the relay pod is pinned to that subnet's"
+            + " zone; add the subnetID (subnet-...) the Elastic IP was allocated for and its"
+            + " zone (e.g. us-east-1a)")
 public class ElasticIP {
 
   @JsonPropertyDescription(
@@ -27,13 +33,14 @@ public class ElasticIP {
 
   @JsonPropertyDescription(
       "Subnet ID (subnet-...) of the NLB for this replica, stamped as"
-          + " service.beta.kubernetes.io/aws-load-balancer-subnets. Give it together with zone.")
+          + " service.beta.kubernetes.io/aws-load-balancer-subnets. Required: the AWS Load"
+          + " Balancer Controller needs one subnet per Elastic IP allocation.")
   @JsonProperty("subnetID")
   @Pattern("^subnet-[0-9a-f]+$")
   private String subnetID;
 
   @JsonPropertyDescription(
-      "Availability zone of subnetID (e.g. us-east-1a); the replica's pod gets a"
+      "Required: availability zone of subnetID (e.g. us-east-1a); the replica's pod gets a"
           + " topology.kubernetes.io/zone nodeSelector for it, because an NLB only forwards to"
           + " targets in its enabled zones.")
   private String zone;

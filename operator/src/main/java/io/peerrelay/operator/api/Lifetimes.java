@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
 /** Session lifetimes of the relay, as Go-style durations. */
@@ -14,17 +15,26 @@ public class Lifetimes {
       "How long an allocated session may wait for both clients to bind. Default 30s.")
   @Default("30s")
   @Pattern(PeerRelaySpec.DURATION_PATTERN)
+  @ValidationRule(
+      value = PeerRelaySpec.POSITIVE_DURATION_RULE,
+      message = "must be more than 0: the relay refuses a zero lifetime")
   private String bind = "30s";
 
   @JsonPropertyDescription(
       "How long a bound session lives without traffic before it is collected. Default 5m.")
   @Default("5m")
   @Pattern(PeerRelaySpec.DURATION_PATTERN)
+  @ValidationRule(
+      value = PeerRelaySpec.POSITIVE_DURATION_RULE,
+      message = "must be more than 0: the relay refuses a zero lifetime")
   private String steadyState = "5m";
 
   @JsonPropertyDescription("How often expired sessions are collected. Default 30s.")
   @Default("30s")
   @Pattern(PeerRelaySpec.DURATION_PATTERN)
+  @ValidationRule(
+      value = PeerRelaySpec.POSITIVE_DURATION_RULE,
+      message = "must be more than 0: the relay refuses a zero lifetime")
   private String gcInterval = "30s";
 
   public String getBind() {

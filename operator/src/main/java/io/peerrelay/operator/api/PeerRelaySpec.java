@@ -40,6 +40,20 @@ public class PeerRelaySpec {
   /** Go-style duration such as {@code 30s}, {@code 5m}, {@code 1h30m} or {@code 500ms}. */
   public static final String DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$";
 
+  /**
+   * CEL: a duration above zero. The relay refuses zero lifetimes and GC intervals
+   * (relay-pod/src/main/java/io/peerrelay/relay/config/RelayConfigParser.java, duration(...,
+   * zeroAllowed=false)); only shutdown.drain may be 0.
+   */
+  public static final String POSITIVE_DURATION_RULE = "duration(self) > duration('0s')";
+
+  /**
+   * Most endpoints one relay advertises: RelayConfig.MAX_ENDPOINTS in
+   * relay-pod/src/main/java/io/peerrelay/relay/config/RelayConfig.java (the relay refuses a config
+   * with more). CrdSchemaTest reads that constant and compares.
+   */
+  public static final int MAX_RELAY_ENDPOINTS = 16;
+
   /** The drain applied when {@code spec.drain} is not set (the relay's own default too). */
   public static final String DEFAULT_DRAIN = "10s";
 
@@ -91,7 +105,7 @@ public class PeerRelaySpec {
   @JsonPropertyDescription(
       "Endpoints (ip:port) advertised in addition to the discovered ones, for port-forwards and"
           + " external NAT. An entry without replica applies to every replica.")
-  @Size(max = 256)
+  @Size(max = MAX_RELAY_ENDPOINTS)
   private List<StaticEndpoint> staticEndpoints = new ArrayList<>();
 
   @JsonPropertyDescription(

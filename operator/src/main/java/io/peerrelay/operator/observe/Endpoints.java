@@ -51,12 +51,20 @@ public final class Endpoints {
   }
 
   /**
-   * Endpoints per replica from what the caches hold for {@code relay} (Services, and the Nodes its
-   * pods run on) and the endpoints its status lists now.
+   * What {@link #compute(PeerRelay, Observed)} found.
    *
-   * @return for every replica index below {@code spec.replicas}, its sorted endpoints
+   * @param byReplica for every replica index below {@code spec.replicas}, its sorted endpoints
+   * @param staleHostnames per replica, the load-balancer hostnames that did not resolve while its
+   *     last known endpoints were kept in their place (absent when every lookup answered)
    */
-  public Map<Integer, List<Endpoint>> compute(PeerRelay relay, Observed o) {
+  public record Computed(
+      Map<Integer, List<Endpoint>> byReplica, Map<Integer, List<String>> staleHostnames) {}
+
+  /**
+   * Endpoints per replica from what the caches hold for {@code relay} (Services, and the Nodes its
+   * pods run on) and the endpoints its status lists now, with the hostnames they are stale for.
+   */
+  public Computed compute(PeerRelay relay, Observed o) {
     Map<Integer, Node> nodeOfReplica = new HashMap<>();
     o.pods()
         .forEach(
@@ -66,7 +74,8 @@ public final class Endpoints {
                 nodeOfReplica.put(i, o.nodes().get(node));
               }
             });
-    return compute(relay, o.services(), nodeOfReplica, lastKnown(relay.getStatus()));
+    return computeAll(
+        relay.getSpec(), inputs(relay, o.services(), nodeOfReplica, lastKnown(relay.getStatus())));
   }
 
   /**
@@ -105,6 +114,14 @@ public final class Endpoints {
       Map<Integer, Service> services,
       Map<Integer, Node> nodes,
       Map<Integer, List<Endpoint>> lastKnown) {
+    return computeFrom(relay.getSpec(), inputs(relay, services, nodes, lastKnown));
+  }
+
+  private static Map<Integer, ReplicaInputs> inputs(
+      PeerRelay relay,
+      Map<Integer, Service> services,
+      Map<Integer, Node> nodes,
+      Map<Integer, List<Endpoint>> lastKnown) {
     Map<Integer, ReplicaInputs> inputs = new TreeMap<>();
     for (int i = 0; i < relay.getSpec().getReplicas(); i++) {
       Service svc = services.get(i);
@@ -120,7 +137,7 @@ public final class Endpoints {
                   : orEmpty(node.getStatus().getAddresses()),
               orEmpty(lastKnown.get(i))));
     }
-    return computeFrom(relay.getSpec(), inputs);
+    return inputs;
   }
 
   /**
@@ -130,20 +147,39 @@ public final class Endpoints {
    */
   public Map<Integer, List<Endpoint>> computeFrom(
       PeerRelaySpec spec, Map<Integer, ReplicaInputs> inputs) {
+    return computeAll(spec, inputs).byReplica();
+  }
+
+  /** Endpoints per replica from plain inputs, with the hostnames they are stale for. */
+  public Computed computeAll(PeerRelaySpec spec, Map<Integer, ReplicaInputs> inputs) {
     Map<Integer, List<Endpoint>> out = new TreeMap<>();
+    Map<Integer, List<String>> stale = new TreeMap<>();
     for (int i = 0; i < spec.getReplicas(); i++) {
       ReplicaInputs in = inputs.getOrDefault(i, ReplicaInputs.none());
       SortedSet<Endpoint> endpoints = new TreeSet<>();
       Set<Endpoint> statics = staticEndpoints(spec, i);
-      endpoints.addAll(discovered(spec, i, in, statics));
+      List<String> staleHosts = new ArrayList<>();
+      endpoints.addAll(discovered(spec, i, in, statics, staleHosts));
       endpoints.addAll(statics);
       out.put(i, endpoints.stream().filter(Endpoint::isAdvertisable).toList());
+      if (!staleHosts.isEmpty()) {
+        stale.put(i, List.copyOf(staleHosts));
+      }
     }
-    return out;
+    return new Computed(out, stale);
   }
 
+  /**
+   * What the exposure found for one replica. Hostnames that did not resolve while the last known
+   * addresses were kept in their place go to {@code staleHosts}: status says so instead of
+   * presenting old addresses as a fresh answer.
+   */
   private Set<Endpoint> discovered(
-      PeerRelaySpec spec, int replica, ReplicaInputs in, Set<Endpoint> statics) {
+      PeerRelaySpec spec,
+      int replica,
+      ReplicaInputs in,
+      Set<Endpoint> statics,
+      List<String> staleHosts) {
     Exposure exposure = spec.exposureOrDefault();
     ExposureType type = spec.exposureType();
     int port = spec.getUdpPort();
@@ -156,7 +192,7 @@ public final class Endpoints {
       default:
         break;
     }
-    boolean lookupFailed = false;
+    List<String> unresolved = new ArrayList<>();
     Set<Endpoint> dnsAnswer = new TreeSet<>();
     for (LoadBalancerIngress ingress : in.ingress()) {
       if (ingress.getIp() != null && !ingress.getIp().isEmpty()) {
@@ -168,7 +204,7 @@ public final class Endpoints {
           }
         } catch (UnknownHostException e) {
           // NXDOMAIN is normal for minutes while an NLB provisions.
-          lookupFailed = true;
+          unresolved.add(ingress.getHostname());
         }
       }
     }
@@ -181,8 +217,11 @@ public final class Endpoints {
     if (in.ingress().isEmpty()) {
       // No ingress: the load balancer is gone (or not there yet); its old addresses are dead.
       keepHistory = false;
-    } else if (lookupFailed) {
+    } else if (!unresolved.isEmpty()) {
       keepHistory = true;
+      if (!history.isEmpty()) {
+        staleHosts.addAll(unresolved);
+      }
     } else {
       // An NLB's DNS answer leaves out zones without a healthy target, so a short answer does
       // not mean an address went away: merge with history. An answer sharing no address with

@@ -63,6 +63,12 @@ final class ApiFailure {
     return api != null;
   }
 
+  /** True for a 409: a conflict, or an object that already exists. */
+  static boolean isConflict(Throwable t) {
+    KubernetesClientException api = apiException(t);
+    return api != null && api.getCode() == 409;
+  }
+
   /**
    * One short line: {@code <Kind> <name>: <field>: <cause>; ...}, then the PeerRelay field to fix
    * when the causes name one. {@code child} names the child when the server's answer does not.

@@ -109,6 +109,19 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     try {
       sync = sync(relay, context);
     } catch (RuntimeException e) {
+      // A 409 that never clears: a user's object holds a child's name. Say so instead of
+      // retrying "the object has been modified" forever.
+      String conflict =
+          ApiFailure.isConflict(e) ? NameConflicts.find(context.getClient(), relay) : null;
+      if (conflict != null) {
+        return finish(
+            relay,
+            context,
+            previous,
+            failedWith(relay, previous, Conditions.REASON_NAME_CONFLICT, conflict),
+            null,
+            null);
+      }
       if (ApiFailure.isTransient(e)) {
         throw e; // JOSDK retries with backoff; updateErrorStatus keeps a healthy status as it is.
       }
@@ -127,10 +140,12 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     String specProblem = SpecProblems.first(relay);
     if (specProblem != null) {
       RelayFacts facts =
-          RelayFacts.of(relay, before, Map.of(), specProblem, null, null, List.of(), Map.of());
+          RelayFacts.of(
+              relay, before, Map.of(), specProblem, null, null, List.of(), Map.of(), Map.of());
       return new Sync(before, before, facts);
     }
-    Map<Integer, List<Endpoint>> endpoints = this.endpoints.compute(relay, before);
+    Endpoints.Computed computed = this.endpoints.compute(relay, before);
+    Map<Integer, List<Endpoint>> endpoints = computed.byReplica();
     RelayPlan plan = RelayPlan.of(relay, defaultImage, endpoints, before.grantedKeys());
     Rollout rollout = Rollout.of(plan, before);
     plan.holding(rollout.hold(), before.statefulSets()).handTo(context);
@@ -139,7 +154,15 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     if (refused != null) {
       RelayFacts facts =
           RelayFacts.of(
-              relay, after, endpoints, refused, null, rollout.rolling(), List.of(), Map.of());
+              relay,
+              after,
+              endpoints,
+              refused,
+              null,
+              rollout.rolling(),
+              List.of(),
+              Map.of(),
+              computed.staleHostnames());
       return new Sync(before, after, facts);
     }
     String podSecurity = new PodSecurityCheck(context.getClient()).problem(relay, after, plan);
@@ -153,7 +176,8 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
             podSecurity,
             rollout.rolling(),
             plan.overriddenAnnotations(),
-            tailnet);
+            tailnet,
+            computed.staleHostnames());
     return new Sync(before, after, facts);
   }
 
@@ -176,13 +200,23 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
         relay.getMetadata().getName(),
         e.toString(),
         e);
+    return failedWith(
+        relay,
+        previous,
+        Conditions.REASON_CONFIG_INVALID,
+        "reconcile failed: " + ApiFailure.describe(null, e));
+  }
+
+  /** Ready False with {@code reason}; the replica entries of {@code previous} are kept. */
+  private PeerRelayStatus failedWith(
+      PeerRelay relay, PeerRelayStatus previous, String reason, String message) {
     return aggregator.failed(
         previous,
         relay.getMetadata().getGeneration(),
         Names.relaySelectorString(relay),
         Conditions.FALSE,
-        Conditions.REASON_CONFIG_INVALID,
-        "reconcile failed: " + ApiFailure.describe(null, e));
+        reason,
+        message);
   }
 
   /** Announces transitions, patches status when it changed, and requeues while not Ready. */

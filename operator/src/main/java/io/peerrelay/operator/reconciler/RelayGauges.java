@@ -28,6 +28,7 @@ final class RelayGauges {
           Conditions.REASON_POD_SECURITY_BLOCKED,
           Conditions.REASON_SCALED_TO_ZERO,
           Conditions.REASON_API_ERROR,
+          Conditions.REASON_NAME_CONFLICT,
           Conditions.UNKNOWN);
 
   /** {@code peerrelay_tailnet_relays{reason}}: PeerRelays in tailnet mode by TailnetRegistered. */

@@ -47,6 +47,7 @@ final class RelayTransitions {
     if (now != null && (was == null || !Objects.equals(was.getReason(), now.getReason()))) {
       boolean warn =
           Conditions.REASON_CONFIG_INVALID.equals(now.getReason())
+              || Conditions.REASON_NAME_CONFLICT.equals(now.getReason())
               || Conditions.REASON_POD_SECURITY_BLOCKED.equals(now.getReason())
               || Conditions.REASON_API_ERROR.equals(now.getReason());
       events.write(
@@ -67,7 +68,8 @@ final class RelayTransitions {
     Condition exposureWas = previous == null ? null : previous.condition(Conditions.EXPOSURE);
     Condition exposureNow = next.condition(Conditions.EXPOSURE);
     if (exposureNow != null
-        && Conditions.REASON_ANNOTATION_OVERRIDDEN.equals(exposureNow.getReason())
+        && (Conditions.REASON_ANNOTATION_OVERRIDDEN.equals(exposureNow.getReason())
+            || Conditions.REASON_ENDPOINTS_STALE.equals(exposureNow.getReason()))
         && (exposureWas == null
             || !Objects.equals(exposureWas.getMessage(), exposureNow.getMessage()))) {
       events.write(relay, RelayEvents.WARNING, exposureNow.getReason(), exposureNow.getMessage());

@@ -19,8 +19,10 @@ import java.util.TreeSet;
  *
  * @param update replicas whose StatefulSet gets the new template in this reconcile
  * @param hold replicas whose StatefulSet keeps its current template for now
+ * @param rolling the replica a status should name as being rolled, or null when nothing is in
+ *     flight
  */
-public record Rollout(Set<Integer> update, Set<Integer> hold) {
+public record Rollout(Set<Integer> update, Set<Integer> hold, Integer rolling) {
 
   /**
    * Decides for the replicas of {@code plan} from what runs: a replica is stale when its
@@ -71,13 +73,28 @@ public record Rollout(Set<Integer> update, Set<Integer> hold) {
         hold.add(i);
       }
     }
-    return new Rollout(Set.copyOf(update), Set.copyOf(hold));
+    return new Rollout(
+        Set.copyOf(update), Set.copyOf(hold), rolling(replicas, update, hold, ready));
   }
 
-  /** The replica a status should name as being rolled, or null when nothing is in flight. */
-  public Integer rolling() {
-    return update.isEmpty() && hold.isEmpty()
-        ? null
-        : new TreeSet<>(update.isEmpty() ? hold : update).first();
+  /**
+   * The replica in flight: the first one updated now, or, while the others are held, the replica
+   * they wait for. That one already has the new template (so it is not stale) and its pod is not
+   * ready yet; naming the first held replica instead would point at one that has not been touched.
+   */
+  private static Integer rolling(
+      int replicas, Set<Integer> update, Set<Integer> hold, Set<Integer> ready) {
+    if (!update.isEmpty()) {
+      return new TreeSet<>(update).first();
+    }
+    if (hold.isEmpty()) {
+      return null;
+    }
+    for (int i = 0; i < replicas; i++) {
+      if (!ready.contains(i)) {
+        return i;
+      }
+    }
+    return new TreeSet<>(hold).first();
   }
 }

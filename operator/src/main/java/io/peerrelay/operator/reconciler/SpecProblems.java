@@ -10,7 +10,9 @@ import io.peerrelay.operator.api.StaticEndpoint;
 import io.peerrelay.operator.desired.GoDuration;
 import io.peerrelay.operator.desired.Names;
 import io.peerrelay.operator.observe.Endpoint;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -68,17 +70,9 @@ final class SpecProblems {
         return "spec.staticEndpoints[" + i + "].replica: must be >= 0";
       }
     }
-    Lifetimes l = s.getLifetimes();
-    if (l != null) {
-      if (!duration(l.getBind())) {
-        return "spec.lifetimes.bind: not a duration like 5s or 1m30s: " + l.getBind();
-      }
-      if (!duration(l.getSteadyState())) {
-        return "spec.lifetimes.steadyState: not a duration: " + l.getSteadyState();
-      }
-      if (!duration(l.getGcInterval())) {
-        return "spec.lifetimes.gcInterval: not a duration: " + l.getGcInterval();
-      }
+    String lifetimes = lifetimesProblem(s.getLifetimes());
+    if (lifetimes != null) {
+      return lifetimes;
     }
     if (!duration(s.getDrain())) {
       return "spec.drain: not a duration like 10s: " + s.getDrain();
@@ -112,12 +106,18 @@ final class SpecProblems {
         if (e.getAllocationID() == null || e.getAllocationID().isEmpty()) {
           return "spec.exposure.elasticIPs[" + i + "].allocationID: required";
         }
-        if ((e.getSubnetID() == null) != (e.getZone() == null)) {
-          return "spec.exposure.elasticIPs[" + i + "]: subnetID and zone go together";
+        if (blank(e.getSubnetID()) || blank(e.getZone())) {
+          return "spec.exposure.elasticIPs["
+              + i
+              + "]: subnetID and zone are required (one subnet per Elastic IP allocation)";
         }
       }
     }
     return null;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isEmpty();
   }
 
   private static boolean port(Integer p) {
@@ -125,6 +125,32 @@ final class SpecProblems {
   }
 
   /** Absent is fine (the relay's default); present must be a Go duration. */
+  /**
+   * The relay refuses a lifetime that is not a duration or is 0 (RelayConfigParser in relay-pod,
+   * read with zeroAllowed=false); the CRD says the same, this catches objects stored before it.
+   */
+  private static String lifetimesProblem(Lifetimes l) {
+    if (l == null) {
+      return null;
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("bind", l.getBind());
+    fields.put("steadyState", l.getSteadyState());
+    fields.put("gcInterval", l.getGcInterval());
+    for (var f : fields.entrySet()) {
+      String field = "spec.lifetimes." + f.getKey();
+      if (!duration(f.getValue())) {
+        return field + ": not a duration like 5s or 1m30s: " + f.getValue();
+      }
+      if (f.getValue() != null
+          && !f.getValue().isEmpty()
+          && GoDuration.parse(f.getValue()).isZero()) {
+        return field + ": must be more than 0 (the relay refuses 0): " + f.getValue();
+      }
+    }
+    return null;
+  }
+
   private static boolean duration(String d) {
     if (d == null || d.isEmpty()) {
       return true;

@@ -9,6 +9,7 @@ import io.peerrelay.operator.observe.TailnetReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything the PeerRelay status is computed from, already observed and computed: the aggregator
@@ -24,6 +25,8 @@ import java.util.Map;
  * @param rollingReplica the replica whose template is being updated, or null when none
  * @param overriddenAnnotations user Service annotations the operator replaced, sorted
  * @param tailnet tailnet mode's facts beyond the replicas' reports, or null when it is off
+ * @param staleHostnames per replica, load-balancer hostnames that did not resolve while its last
+ *     known endpoints were kept (see {@code Endpoints.Computed})
  */
 public record RelayFacts(
     long generation,
@@ -35,11 +38,39 @@ public record RelayFacts(
     String podSecurityProblem,
     Integer rollingReplica,
     List<String> overriddenAnnotations,
-    TailnetFacts tailnet) {
+    TailnetFacts tailnet,
+    Map<Integer, List<String>> staleHostnames) {
 
   public RelayFacts {
     replicas = List.copyOf(replicas);
     overriddenAnnotations = List.copyOf(overriddenAnnotations);
+    staleHostnames = staleHostnames == null ? Map.of() : new TreeMap<>(staleHostnames);
+  }
+
+  /** Facts without stale hostnames (every lookup answered). */
+  public RelayFacts(
+      long generation,
+      int desiredReplicas,
+      String selector,
+      List<ReplicaFacts> replicas,
+      int grantedKeys,
+      String configProblem,
+      String podSecurityProblem,
+      Integer rollingReplica,
+      List<String> overriddenAnnotations,
+      TailnetFacts tailnet) {
+    this(
+        generation,
+        desiredReplicas,
+        selector,
+        replicas,
+        grantedKeys,
+        configProblem,
+        podSecurityProblem,
+        rollingReplica,
+        overriddenAnnotations,
+        tailnet,
+        Map.of());
   }
 
   /**
@@ -48,6 +79,7 @@ public record RelayFacts(
    *
    * @param endpoints per replica, its computed endpoints (empty when the spec is invalid)
    * @param tailnet per replica, what its side port reported (empty outside tailnet mode)
+   * @param staleHostnames per replica, hostnames its endpoints are stale for
    */
   public static RelayFacts of(
       PeerRelay relay,
@@ -57,7 +89,8 @@ public record RelayFacts(
       String podSecurityProblem,
       Integer rollingReplica,
       List<String> overriddenAnnotations,
-      Map<Integer, TailnetReport> tailnet) {
+      Map<Integer, TailnetReport> tailnet,
+      Map<Integer, List<String>> staleHostnames) {
     int n = relay.getSpec() == null ? 0 : relay.getSpec().replicaCount();
     List<ReplicaFacts> replicas = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -73,7 +106,8 @@ public record RelayFacts(
         podSecurityProblem,
         rollingReplica,
         overriddenAnnotations,
-        tailnetFacts(relay, o));
+        tailnetFacts(relay, o),
+        staleHostnames);
   }
 
   private static TailnetFacts tailnetFacts(PeerRelay relay, Observed o) {

@@ -59,10 +59,15 @@ public final class RelayStatusAggregator {
     endpoints.sort(Comparator.comparingInt(RelayEndpoint::getReplica));
     s.setReplicaStatuses(replicas);
     s.setEndpoints(endpoints);
+    // A static endpoint every replica advertises is one address for kubectl's ENDPOINTS column:
+    // listed once (first replica's order), not once per replica.
     s.setEndpointSummary(
         endpoints.isEmpty()
             ? null
-            : endpoints.stream().map(RelayEndpoint::getAddress).collect(Collectors.joining(",")));
+            : endpoints.stream()
+                .map(RelayEndpoint::getAddress)
+                .distinct()
+                .collect(Collectors.joining(",")));
     s.setReplicas(withPods);
     s.setReadyReplicas(ready);
     s.setGrantedKeys(facts.grantedKeys());
@@ -107,6 +112,18 @@ public final class RelayStatusAggregator {
   }
 
   private static Verdict exposureVerdict(RelayFacts facts) {
+    if (!facts.staleHostnames().isEmpty()) {
+      // Documented behaviour: the last known endpoints stay (clients keep a working address), but
+      // status must not present them as a fresh answer.
+      return new Verdict(
+          FALSE,
+          Conditions.REASON_ENDPOINTS_STALE,
+          facts.staleHostnames().entrySet().stream()
+                  .map(e -> "replica " + e.getKey() + ": " + String.join(", ", e.getValue()))
+                  .collect(Collectors.joining("; "))
+              + " no longer resolve(s): advertising the last known endpoints until it resolves"
+              + " again; check the load balancer (kubectl get svc) and DNS");
+    }
     return facts.overriddenAnnotations().isEmpty()
         ? new Verdict(TRUE, Conditions.REASON_OK, "exposure built as specified")
         : new Verdict(

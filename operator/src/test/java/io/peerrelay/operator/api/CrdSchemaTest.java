@@ -106,7 +106,7 @@ class CrdSchemaTest {
         Arguments.of(
             "peerrelays.peerrelay.io-v1.yml",
             ".spec.exposure.elasticIPs.[]",
-            "has(self.subnetID) == has(self.zone)"),
+            "has(self.subnetID) && has(self.zone)"),
         Arguments.of(
             "relaygrants.peerrelay.io-v1.yml",
             ".spec.src.[]",

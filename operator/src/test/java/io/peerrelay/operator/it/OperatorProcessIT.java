@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -131,6 +132,46 @@ class OperatorProcessIT {
           .contains("peerrelay_relays{reason=\"PodsPending\"} ")
           .doesNotContain("peerrelay_relays{reason=\"PodsPending\"} 0.0")
           .doesNotContain("peerrelay_relays{reason=\"PodSecurityBlocked\"} 0.0");
+    }
+  }
+
+  @Test
+  void aMissingLeaseNamespaceIsNamedAndKeepsTheOperatorNotReadyUntilItExists() throws Exception {
+    // Before: the elector failed every retry period with a stack trace while /readyz said ok.
+    String missing = "lease-" + Long.toHexString(System.nanoTime());
+    OperatorSettings settings =
+        new OperatorSettings(
+            Set.of(), OperatorSettings.DEFAULT_RELAY_IMAGE, 0, 0, true, "gated", missing);
+    try (KubernetesClient client = harness.controlPlane().newClient();
+        RelayOperator operator =
+            RelayOperator.create(
+                client, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+      Thread starter = new Thread(operator::start, "gated-start");
+      starter.start();
+      await().atMost(RelayAwait.TIMEOUT).until(() -> operator.leaseNamespaceProblem() != null);
+      assertThat(operator.leaseNamespaceProblem())
+          .contains("Lease namespace " + missing + " does not exist")
+          .contains("PEERRELAY_LEASE_NAMESPACE");
+      Thread.sleep(3_000);
+      assertThat(operator.healthy()).as("not ready while it cannot elect").isFalse();
+      assertThat(harness.client().leases().inNamespace(missing).list().getItems()).isEmpty();
+
+      harness
+          .client()
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(missing).endMetadata().build())
+          .create();
+      await()
+          .atMost(RelayAwait.TIMEOUT)
+          .until(
+              () -> harness.client().leases().inNamespace(missing).withName("gated").get(),
+              l -> l != null && l.getSpec().getHolderIdentity() != null);
+      await().atMost(RelayAwait.TIMEOUT).until(operator::healthy);
+      assertThat(operator.leaseNamespaceProblem()).isNull();
+      starter.join(RelayAwait.TIMEOUT.toMillis());
+    } finally {
+      harness.client().namespaces().withName(missing).delete();
     }
   }
 

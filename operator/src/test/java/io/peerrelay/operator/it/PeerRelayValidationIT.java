@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.ExposureType;
@@ -56,11 +57,26 @@ class PeerRelayValidationIT {
         Arguments.of(
             "exposure: {elasticIPs: [{allocationID: eipalloc-1, subnetID: subnet-1}]}",
             "subnetID and zone"),
+        // Without a subnet the AWS Load Balancer Controller refuses the eip-allocations
+        // annotation (it wants one subnet per allocation): refused up front, naming the fix.
+        Arguments.of(
+            "exposure: {elasticIPs: [{allocationID: eipalloc-1}]}",
+            "subnetID and zone are required: the AWS Load Balancer Controller needs one subnet"),
         Arguments.of(
             "exposure: {type: AWSNLB, loadBalancerClass: x}", "spec.exposure.loadBalancerClass"),
         Arguments.of(
             "staticEndpoints: [{address: relay.example.org}]", "spec.staticEndpoints[0].address"),
         Arguments.of("lifetimes: {bind: 5 minutes}", "spec.lifetimes.bind"),
+        // The relay refuses zero lifetimes and more than 16 advertised endpoints at start.
+        Arguments.of("lifetimes: {bind: 0s}", "spec.lifetimes.bind: Invalid value"),
+        Arguments.of("lifetimes: {gcInterval: 0m0s}", "must be more than 0"),
+        Arguments.of(
+            "staticEndpoints: ["
+                + java.util.stream.IntStream.rangeClosed(1, 17)
+                    .mapToObj(p -> "{address: '192.0.2.1:" + p + "'}")
+                    .collect(java.util.stream.Collectors.joining(", "))
+                + "]",
+            "spec.staticEndpoints: Too many"),
         Arguments.of("drain: soon", "spec.drain"));
   }
 
@@ -141,6 +157,35 @@ class PeerRelayValidationIT {
                 .filter(e -> "greedy".equals(e.getInvolvedObject().getName()))
                 .map(e -> e.getReason()))
         .contains(Conditions.REASON_CONFIG_INVALID);
+  }
+
+  @Test
+  void aUsersObjectHoldingAChildsNameBecomesANameConflictNamingItAndTheFix() {
+    // Not owned by the PeerRelay and without its labels: invisible to the operator's caches, so
+    // every apply of the key Secret answered 409 and the operator retried forever.
+    harness
+        .client()
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("squat-0")
+                .endMetadata()
+                .addToStringData("mine", "keep")
+                .build())
+        .create();
+    harness.create(ns, relay("squat", 1, ExposureType.None));
+    PeerRelayStatus s =
+        RelayAwait.reason(harness.client(), ns, "squat", Conditions.REASON_NAME_CONFLICT);
+    assertThat(RelayAwait.condition(s, Conditions.READY).getMessage())
+        .isEqualTo(
+            "Secret squat-0 already exists and is not owned by PeerRelay squat: the operator"
+                + " needs that name for a child; rename or delete that Secret, or give the"
+                + " PeerRelay another name");
+    assertThat(harness.client().secrets().inNamespace(ns).withName("squat-0").get().getData())
+        .as("the user's Secret is left alone")
+        .containsOnlyKeys("mine");
   }
 
   @Test

@@ -249,6 +249,27 @@ class EndpointsTest {
   }
 
   @Test
+  void anUnresolvableHostnameKeepingHistoryIsReportedStaleAndOnlyThen() {
+    PeerRelaySpec lb = spec(ExposureType.LoadBalancer, s -> s.setReplicas(3));
+    String gone = "provisioning.elb.amazonaws.com";
+    Endpoints.Computed c =
+        new Endpoints(FAKE_DNS)
+            .computeAll(
+                lb,
+                Map.of(
+                    0, inputs(List.of(host(gone)), List.of(), List.of("192.0.2.10:40000")),
+                    1, inputs(List.of(host(gone)), List.of(), List.of()),
+                    2,
+                        inputs(
+                            List.of(host("nlb-1.elb.us-east-1.amazonaws.com")),
+                            List.of(),
+                            List.of("192.0.2.10:40000"))));
+    assertThat(text(c.byReplica().get(0))).containsExactly("192.0.2.10:40000");
+    // Replica 1 never had an address (still provisioning: EndpointsPending), replica 2 resolved.
+    assertThat(c.staleHostnames()).containsOnlyKeys(0).containsEntry(0, List.of(gone));
+  }
+
+  @Test
   void everyReplicaBelowSpecReplicasGetsAnEntryAndStatusIsSortedByReplica() {
     PeerRelay relay = new PeerRelay();
     relay.setMetadata(new ObjectMetaBuilder().withName("office").withNamespace("relays").build());

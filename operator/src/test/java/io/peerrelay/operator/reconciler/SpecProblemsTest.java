@@ -54,6 +54,14 @@ class SpecProblemsTest {
                         .setElasticIPs(List.of(new ElasticIP("eipalloc-1", "subnet-1", null)))),
             "spec.exposure.elasticIPs[0]: subnetID and zone"),
         Arguments.of(
+            "elastic IP without subnet",
+            set(
+                r ->
+                    r.getSpec()
+                        .getExposure()
+                        .setElasticIPs(List.of(new ElasticIP("eipalloc-1", null, null)))),
+            "spec.exposure.elasticIPs[0]: subnetID and zone are required"),
+        Arguments.of(
             "class outside LoadBalancer mode",
             set(r -> r.getSpec().getExposure().setLoadBalancerClass("x")),
             "spec.exposure.loadBalancerClass"),
@@ -73,6 +81,15 @@ class SpecProblemsTest {
                   r.getSpec().setLifetimes(l);
                 }),
             "spec.lifetimes.bind"),
+        Arguments.of(
+            "zero lifetime (the relay refuses it)",
+            set(
+                r -> {
+                  Lifetimes l = new Lifetimes();
+                  l.setGcInterval("0s");
+                  r.getSpec().setLifetimes(l);
+                }),
+            "spec.lifetimes.gcInterval: must be more than 0"),
         Arguments.of("bad drain", set(r -> r.getSpec().setDrain("soon")), "spec.drain"),
         Arguments.of(
             "dotted name", set(r -> r.getMetadata().setName("office.east")), "metadata.name"),

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -138,6 +139,49 @@ class RelayStatusAggregatorTest {
     assertThat(s.getReplicaStatuses().get(1).getPublicKey()).isEqualTo("discokey:1");
     assertThat(s.getReadyReplicas()).isEqualTo(2);
     assertThat(s.getReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void staleEndpointsKeepReadyButExposureSaysSoNamingTheHostname() {
+    RelayFacts f =
+        new RelayFacts(
+            7,
+            1,
+            "sel",
+            List.of(replica(0, true, "203.0.113.1:40000")),
+            1,
+            null,
+            null,
+            null,
+            List.of(),
+            null,
+            Map.of(0, List.of("gone.elb.amazonaws.com")));
+    PeerRelayStatus s = at(T0).aggregate(null, f);
+    assertThat(condition(s, Conditions.READY).getStatus()).isEqualTo(Conditions.TRUE);
+    Condition exposure = condition(s, Conditions.EXPOSURE);
+    assertThat(exposure.getStatus()).isEqualTo(Conditions.FALSE);
+    assertThat(exposure.getReason()).isEqualTo(Conditions.REASON_ENDPOINTS_STALE);
+    assertThat(exposure.getMessage()).contains("replica 0: gone.elb.amazonaws.com");
+    assertThat(s.getEndpointSummary()).isEqualTo("203.0.113.1:40000");
+  }
+
+  @Test
+  void aStaticEndpointSharedByEveryReplicaIsSummarisedOnce() {
+    // spec.staticEndpoints go to every replica: status.endpoints keeps one entry per replica
+    // (each relay advertises it), but kubectl's ENDPOINTS column names the address once.
+    PeerRelayStatus s =
+        at(T0)
+            .aggregate(
+                null,
+                facts(
+                    3,
+                    List.of(
+                        replica(0, true, "203.0.113.1:40000", "198.51.100.7:3478"),
+                        replica(1, true, "203.0.113.2:40000", "198.51.100.7:3478"),
+                        replica(2, true, "198.51.100.7:3478"))));
+    assertThat(s.getEndpoints()).hasSize(5);
+    assertThat(s.getEndpointSummary())
+        .isEqualTo("198.51.100.7:3478,203.0.113.1:40000,203.0.113.2:40000");
   }
 
   @Test
