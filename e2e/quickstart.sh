@@ -97,7 +97,9 @@ kubectl -n "$ns" get peerrelays.peerrelay.io -o wide
 kubectl -n "$ns" get peerrelays.peerrelay.io local -o jsonpath='{.status}' | python3 -m json.tool
 say "relay metrics (through the API server's pod proxy)"
 kubectl get --raw "/api/v1/namespaces/$ns/pods/$pod:9090/proxy/metrics" | grep -E '^(tailscaled_peer_relay|peerrelay_allocations)' || true
-kubectl get --raw "/api/v1/namespaces/$ns/pods/$pod:9090/proxy/sessions"; echo
+# /sessions (client addresses) answers on the relay's loopback only: ask from inside the pod.
+say "relay sessions (peer-relay sessions, run inside the relay pod)"
+kubectl -n "$ns" exec "$pod" -- /usr/local/bin/peer-relay sessions
 
 if [ "${QUICKSTART_EXIT:-0}" = 1 ]; then exit 0; fi
 say "all running. Try: export KUBECONFIG=$KUBECONFIG; kubectl -n $ns get pr,relaygrants,sts,pods"
