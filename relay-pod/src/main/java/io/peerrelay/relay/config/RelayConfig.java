@@ -24,6 +24,7 @@ public record RelayConfig(
     Duration steadyStateLifetime,
     Duration gcInterval,
     int maxSessions,
+    int maxSessionsPerClientKey,
     double handshakesPerSecondPerSource,
     int handshakeBurstPerSource,
     Duration shutdownDrain) {
@@ -53,6 +54,7 @@ public record RelayConfig(
         steadyStateLifetime,
         gcInterval,
         maxSessions,
+        maxSessionsPerClientKey,
         handshakesPerSecondPerSource,
         handshakeBurstPerSource);
   }

@@ -30,10 +30,16 @@ public enum DropReason {
   INVALID_REQUEST,
   /** The session table is full. */
   SESSION_LIMIT,
+  /**
+   * One of the pair's keys already holds its share of sessions ({@code maxSessionsPerClientKey}).
+   */
+  CLIENT_KEY_LIMIT,
   /** No advertised endpoint is configured, so an allocation could not be answered. */
   NO_ENDPOINTS,
   /** The relay is draining and takes no new allocations. */
   DRAINING,
+  /** A control packet found the control thread's queue full (a control flood is under way). */
+  CONTROL_BACKLOG,
   /** The session was closed by garbage collection while the packet was in flight. */
   CLOSED
 }

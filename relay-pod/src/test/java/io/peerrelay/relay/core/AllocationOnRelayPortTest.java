@@ -171,15 +171,18 @@ class AllocationOnRelayPortTest {
   }
 
   @Test
-  void revokingAGrantStopsNewAllocationsButKeepsTheSession() {
+  void revokingAGrantEndsItsSessionAndItsPeerCannotRevive() {
     RelayHarness h = new RelayHarness();
     ClientPackets a = h.a();
-    assertThat(h.send(a.allocateRequest(1), SRC).kind()).isEqualTo(Verdict.Kind.REPLY);
+    UdpRelayEndpoint ep = a.openAllocateResponse(h.send(a.allocateRequest(1), SRC).reply(), 1);
     h.relay.apply(h.relay.settings().withAllowedClientKeys(Set.of(h.keyB.publicKey())));
     assertThat(h.send(a.allocateRequest(2), SRC).reason()).isEqualTo(DropReason.UNGRANTED_KEY);
-    assertThat(h.relay.sessionCount()).isEqualTo(1);
+    assertThat(h.relay.sessionCount()).isZero();
     ClientPackets b = h.b();
-    assertThat(b.openAllocateResponse(h.send(b.allocateRequest(3), SRC).reply(), 3)).isNotNull();
+    Verdict v = h.send(b.allocateRequest(3), SRC);
+    assertThat(v.reason()).isEqualTo(DropReason.UNGRANTED_KEY);
+    assertThat(h.relay.sessionCount()).isZero();
+    assertThat(h.send(a.bind(ep.vni(), 4), SRC).reason()).isEqualTo(DropReason.UNKNOWN_VNI);
   }
 
   @Test

@@ -277,7 +277,7 @@ class RelayServerTest {
   }
 
   @Test
-  void handshakesAreRateLimitedPerSource() throws Exception {
+  void handshakesAreRateLimitedPerLegWhateverTheSource() throws Exception {
     RelayHarness h =
         new RelayHarness(
             RelaySettings.defaults()
@@ -290,8 +290,11 @@ class RelayServerTest {
       assertThat(h.send(a.bind(vni, 1), src).kind()).isEqualTo(Verdict.Kind.REPLY);
     }
     assertThat(h.send(a.bind(vni, 1), src).reason()).isEqualTo(DropReason.RATE_LIMITED);
-    assertThat(h.send(a.bind(vni, 1), addr("127.0.0.1", 40002)).kind())
-        .isEqualTo(Verdict.Kind.REPLY);
+    // The budget is the leg's: another source does not get a fresh one, the other leg keeps its
+    // own.
+    assertThat(h.send(a.bind(vni, 1), addr("127.0.0.1", 40002)).reason())
+        .isEqualTo(DropReason.RATE_LIMITED);
+    assertThat(h.send(h.b().bind(vni, 1), src).kind()).isEqualTo(Verdict.Kind.REPLY);
     h.clock.advance(Duration.ofSeconds(1));
     assertThat(h.send(a.bind(vni, 1), src).kind()).isEqualTo(Verdict.Kind.REPLY);
     assertThat(h.send(a.bind(vni, 1), src).reason()).isEqualTo(DropReason.RATE_LIMITED);
