@@ -1,5 +1,6 @@
 package io.peerrelay.relay.core;
 
+import io.peerrelay.relay.protocol.AllocationStamp;
 import io.peerrelay.relay.protocol.DiscoMessage;
 import io.peerrelay.relay.protocol.DiscoMessage.AllocateRequest;
 import io.peerrelay.relay.protocol.DiscoMessage.AllocateResponse;
@@ -62,6 +63,15 @@ final class AllocationPort {
     }
     if (!req.client0().equals(sender) && !req.client1().equals(sender)) {
       server.refuse(out, DropReason.INVALID_REQUEST, AllocationResult.INVALID);
+      return;
+    }
+    long stamp = AllocationStamp.read(plain);
+    if (!AllocationStamp.fresh(stamp, wallClockMillis.getAsLong())) {
+      server.refuse(out, DropReason.STALE_REQUEST, AllocationResult.INVALID);
+      return;
+    }
+    if (!granted.advanceStamp(stamp)) {
+      server.refuse(out, DropReason.REPLAYED_REQUEST, AllocationResult.INVALID);
       return;
     }
     RelaySettings current = server.settings();

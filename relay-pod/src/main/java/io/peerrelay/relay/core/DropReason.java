@@ -26,6 +26,10 @@ public enum DropReason {
   UNGRANTED_KEY,
   /** An allocation request smaller than 512 bytes (anti-amplification padding rule). */
   UNPADDED,
+  /** An allocation request whose issued-at stamp is missing or more than 30 s off the clock. */
+  STALE_REQUEST,
+  /** An allocation request not later than one already accepted from its key (a replay). */
+  REPLAYED_REQUEST,
   /** An allocation request that names an invalid key pair. */
   INVALID_REQUEST,
   /** The session table is full. */

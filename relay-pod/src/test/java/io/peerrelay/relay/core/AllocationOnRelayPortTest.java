@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The VNI-0 allocation extension of Part A.2 and its grant and anti-amplification checks. */
+/** The VNI-0 allocation extension of PROTOCOL.md §5 and its grant and anti-amplification checks. */
 class AllocationOnRelayPortTest {
   private static final InetSocketAddress SRC = addr("127.0.0.1", 40001);
 
@@ -149,7 +149,10 @@ class AllocationOnRelayPortTest {
   }
 
   private static byte[] padded(ClientPackets c, AllocateRequest req) {
-    return c.sealToZero(Arrays.copyOf(req.encode(), 512));
+    byte[] stamped =
+        ClientPackets.withStamp(
+            req, io.peerrelay.relay.protocol.AllocationStamp.next(System.currentTimeMillis()));
+    return c.sealToZero(Arrays.copyOf(stamped, 512));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -125,4 +125,48 @@ class AttackedRelayTest {
     assertThat(h.relay.sessions()).extracting(SessionInfo::vni).containsExactly(kept);
     assertThat(h.relay.endSessionsOf(a)).isZero();
   }
+
+  @Test
+  void aCapturedAllocationRequestWorksOnceAndNeverAgain() {
+    RelayHarness h =
+        new RelayHarness(
+            RelaySettings.defaults()
+                .withAdvertisedEndpoints(List.of(RelayHarness.RELAY_V4))
+                .withLimits(100, 1000, 1000)
+                .withLifetimes(
+                    java.time.Duration.ofSeconds(1),
+                    java.time.Duration.ofMinutes(5),
+                    java.time.Duration.ofSeconds(1)));
+    byte[] captured = h.a().allocateRequest(1);
+    assertThat(h.send(captured, VICTIM).kind()).isEqualTo(Verdict.Kind.REPLY);
+    // Replayed from anywhere, at once or after the session expired: no answer, no session.
+    InetSocketAddress reflected = addr("198.51.100.7", 53);
+    assertThat(h.send(captured, reflected).reason()).isEqualTo(DropReason.REPLAYED_REQUEST);
+    h.clock.advance(java.time.Duration.ofSeconds(5));
+    assertThat(h.relay.collectGarbage()).isEqualTo(1);
+    assertThat(h.send(captured, VICTIM).reason()).isEqualTo(DropReason.REPLAYED_REQUEST);
+    assertThat(h.relay.sessionCount()).isZero();
+    // The client's next request is fresh and works.
+    assertThat(h.send(h.a().allocateRequest(2), VICTIM).kind()).isEqualTo(Verdict.Kind.REPLY);
+  }
+
+  @Test
+  void staleOrUnstampedRequestsAreRefused() {
+    RelayHarness h = new RelayHarness();
+    long now = System.currentTimeMillis();
+    ClientPackets a = h.a();
+    assertThat(h.send(a.allocateRequest(1, 512, now - 31_000), VICTIM).reason())
+        .isEqualTo(DropReason.STALE_REQUEST);
+    assertThat(h.send(a.allocateRequest(1, 512, now + 31_000), VICTIM).reason())
+        .isEqualTo(DropReason.STALE_REQUEST);
+    byte[] unstamped =
+        a.sealToZero(
+            java.util.Arrays.copyOf(
+                new io.peerrelay.relay.protocol.DiscoMessage.AllocateRequest(
+                        a.sortedPair()[0], a.sortedPair()[1], 1)
+                    .encode(),
+                512));
+    assertThat(h.send(unstamped, VICTIM).reason()).isEqualTo(DropReason.STALE_REQUEST);
+    assertThat(h.relay.sessionCount()).isZero();
+  }
 }

@@ -1,6 +1,7 @@
 package io.peerrelay.relay.server;
 
 import io.peerrelay.relay.client.ClientPackets;
+import io.peerrelay.relay.protocol.AllocationStamp;
 import io.peerrelay.relay.protocol.DiscoMessage.AllocateRequest;
 import io.peerrelay.relay.protocol.DiscoPublicKey;
 import java.util.Arrays;
@@ -13,6 +14,10 @@ final class FloodRequests {
     DiscoPublicKey self = from.self();
     DiscoPublicKey k0 = self.compareTo(peer) < 0 ? self : peer;
     DiscoPublicKey k1 = k0 == self ? peer : self;
-    return from.sealToZero(Arrays.copyOf(new AllocateRequest(k0, k1, generation).encode(), 512));
+    byte[] plain =
+        ClientPackets.withStamp(
+            new AllocateRequest(k0, k1, generation),
+            AllocationStamp.next(System.currentTimeMillis()));
+    return from.sealToZero(Arrays.copyOf(plain, 512));
   }
 }
