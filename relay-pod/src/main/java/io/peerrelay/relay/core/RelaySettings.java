@@ -43,7 +43,7 @@ public record RelaySettings(
     advertisedEndpoints = List.copyOf(advertisedEndpoints);
     allowedClientKeys = Set.copyOf(allowedClientKeys);
     if (bindLifetime.isNegative() || bindLifetime.isZero()) {
-      // A zero bind lifetime makes every client handshake time out at once (B §2.5).
+      // A zero bind lifetime makes every client handshake time out at once (PROTOCOL.md §2).
       throw new IllegalArgumentException("bindLifetime must be positive");
     }
     if (steadyStateLifetime.isNegative() || steadyStateLifetime.isZero()) {

@@ -21,7 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The relay core driven packet by packet with a fake clock (B §3, §8.5). */
+/**
+ * The relay core driven packet by packet with a fake clock (PROTOCOL.md §3–4; cases of
+ * net/udprelay/server_test.go).
+ */
 class RelayServerTest {
 
   static Stream<Arguments> families() {
@@ -134,7 +137,9 @@ class RelayServerTest {
     assertThat(h.events.forwardedPackets).isZero();
   }
 
-  /** Handshake cases beyond TestServer (B §9.3): each must be dropped with the named reason. */
+  /**
+   * Handshake cases beyond TestServer (PROTOCOL.md §3): each must be dropped with the named reason.
+   */
   static Stream<Arguments> badHandshakes() {
     return Stream.of(
         Arguments.of(
