@@ -73,7 +73,11 @@ final class RunningRelay implements RelayView {
                 config.udpPort(), options.bindV4(), options.bindV6(), options.threads()));
     RunningRelay relay = new RunningRelay(metrics, server, reload, transport);
     try {
-      relay.sidePort = SidePortServer.start(config.httpPort(), new SidePortRoutes(relay));
+      relay.sidePort =
+          SidePortServer.start(
+              SidePortServer.addressesFor(options.bindV4(), options.bindV6()),
+              config.httpPort(),
+              new SidePortRoutes(relay));
       relay.watch =
           ConfigWatch.start(
               Set.of(configFile, config.keyFile()),
