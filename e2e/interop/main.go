@@ -20,6 +20,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -131,6 +132,11 @@ func seal(vni uint32, control bool, from key.DiscoPrivate, to key.DiscoPublic, m
 	out = append(out, disco.Magic...)
 	out = from.Public().AppendTo(out)
 	plain := msg.AppendMarshal(nil)
+	if _, isAlloc := msg.(*disco.AllocateUDPRelayEndpointRequest); isAlloc && vni == 0 {
+		// Our VNI-0 extension's issued-at stamp (relay-pod/PROTOCOL.md §5): unix ms, big-endian,
+		// right after Tailscale's 70-byte request; Tailscale's codec is used unchanged for the rest.
+		plain = binary.BigEndian.AppendUint64(plain, uint64(time.Now().UnixMilli()))
+	}
 	if pad := padTo - len(out) - disco.NonceLen - 16 - len(plain); pad > 0 {
 		plain = append(plain, make([]byte, pad)...)
 	}

@@ -171,7 +171,7 @@ public class PingCommand implements Callable<Integer> {
       if (got < count
           && System.nanoTime() - lastPongAt > Math.max(3_000_000_000L, 3 * every.toNanos())) {
         // No pong for a while: our binding may be gone (relay restart, NAT rebinding). Bind again,
-        // and allocate again if the session itself is gone (B §7.8).
+        // and allocate again if the session itself is gone (PROTOCOL.md §7).
         try {
           via = client.bind(Duration.ofSeconds(2));
         } catch (TimeoutException e) {

@@ -90,7 +90,11 @@ final class RunningRelay implements RelayView {
     try {
       relay.tailnet = startTailnet(config, key, server, metrics);
       tailnetMode.set(relay.tailnet);
-      relay.sidePort = SidePortServer.start(config.httpPort(), new SidePortRoutes(relay));
+      relay.sidePort =
+          SidePortServer.start(
+              SidePortServer.addressesFor(options.bindV4(), options.bindV6()),
+              config.httpPort(),
+              new SidePortRoutes(relay));
       relay.watch =
           ConfigWatch.start(
               Set.of(configFile, config.keyFile()),

@@ -1,5 +1,6 @@
 package io.peerrelay.relay.client;
 
+import io.peerrelay.relay.protocol.AllocationStamp;
 import io.peerrelay.relay.protocol.DiscoMessage;
 import io.peerrelay.relay.protocol.DiscoMessage.AllocateRequest;
 import io.peerrelay.relay.protocol.DiscoMessage.AllocateResponse;
@@ -21,7 +22,7 @@ import java.util.Arrays;
  * The datagrams one client exchanges with a relay and its peer: pure building and opening, no I/O.
  */
 public final class ClientPackets {
-  /** Allocation requests are zero-padded to this UDP payload size (Part A.2). */
+  /** Allocation requests are zero-padded to this UDP payload size (PROTOCOL.md §5). */
   public static final int PADDED_REQUEST = 512;
 
   private final DiscoPublicKey self;
@@ -61,11 +62,23 @@ public final class ClientPackets {
 
   /** A VNI-0 allocation request for the pair, padded to {@code padTo} bytes of UDP payload. */
   public byte[] allocateRequest(int generation, int padTo) {
+    return allocateRequest(generation, padTo, AllocationStamp.next(System.currentTimeMillis()));
+  }
+
+  /** A padded allocation request carrying the given issued-at stamp (PROTOCOL.md §5; tests). */
+  public byte[] allocateRequest(int generation, int padTo, long stampMillis) {
     DiscoPublicKey[] pair = sortedPair();
-    byte[] plain = new AllocateRequest(pair[0], pair[1], generation).encode();
+    byte[] plain = withStamp(new AllocateRequest(pair[0], pair[1], generation), stampMillis);
     int minimum = Geneve.LENGTH + DiscoPacket.OVERHEAD + plain.length;
     byte[] padded = Arrays.copyOf(plain, plain.length + Math.max(0, padTo - minimum));
     return DiscoPacket.sealWithGeneve(Geneve.discoControl(0), self, serverBox, padded, nonces);
+  }
+
+  /** Tailscale's 70-byte request followed by our issued-at stamp. */
+  public static byte[] withStamp(AllocateRequest request, long stampMillis) {
+    byte[] plain = Arrays.copyOf(request.encode(), AllocationStamp.OFFSET + AllocationStamp.LENGTH);
+    AllocationStamp.write(plain, stampMillis);
+    return plain;
   }
 
   /** A padded allocation request ({@value #PADDED_REQUEST} bytes). */

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
- * One client of a relay on one UDP socket: allocate on VNI 0, bind (B §7.6: bind to every
+ * One client of a relay on one UDP socket: allocate on VNI 0, bind (PROTOCOL.md §7: bind to every
  * advertised address, keep the first challenge), then exchange disco pings with the peer through
  * the relay. Not thread-safe.
  */
@@ -100,8 +100,8 @@ public final class RelayClient implements AutoCloseable {
   }
 
   /**
-   * Asks the relay for the pair's session (Part A.2), resending every second until {@code timeout}:
-   * requests and answers are plain UDP and may be lost.
+   * Asks the relay for the pair's session (PROTOCOL.md §5), resending every second until {@code
+   * timeout}: requests and answers are plain UDP and may be lost.
    */
   public UdpRelayEndpoint allocate(Duration timeout) throws IOException, TimeoutException {
     int gen = nextGeneration();
@@ -276,7 +276,7 @@ public final class RelayClient implements AutoCloseable {
   }
 
   private int nextGeneration() {
-    // Never 0: the relay drops generation 0 (B §3.4).
+    // Never 0: the relay drops generation 0 (PROTOCOL.md §3).
     int g = generation++;
     return g == 0 ? generation++ : g;
   }

@@ -24,6 +24,7 @@ public record RelayConfig(
     Duration steadyStateLifetime,
     Duration gcInterval,
     int maxSessions,
+    int maxSessionsPerClientKey,
     double handshakesPerSecondPerSource,
     int handshakeBurstPerSource,
     Duration shutdownDrain,
@@ -54,6 +55,7 @@ public record RelayConfig(
         steadyStateLifetime,
         gcInterval,
         maxSessions,
+        maxSessionsPerClientKey,
         handshakesPerSecondPerSource,
         handshakeBurstPerSource);
   }

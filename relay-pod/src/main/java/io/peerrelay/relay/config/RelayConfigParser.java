@@ -44,7 +44,11 @@ public final class RelayConfigParser {
           "tailnet");
   private static final List<String> LIFETIME_FIELDS = List.of("bind", "steadyState", "gcInterval");
   private static final List<String> LIMIT_FIELDS =
-      List.of("maxSessions", "handshakesPerSecondPerSource", "handshakeBurstPerSource");
+      List.of(
+          "maxSessions",
+          "maxSessionsPerClientKey",
+          "handshakesPerSecondPerSource",
+          "handshakeBurstPerSource");
   private static final List<String> SHUTDOWN_FIELDS = List.of("drain");
 
   /** The VNI is 24 bits and VNI 0 is reserved, so no relay can hold more sessions than this. */
@@ -118,6 +122,14 @@ public final class RelayConfigParser {
             defaults.maxSessions(),
             1,
             MAX_SESSIONS_LIMIT);
+    int perKey =
+        wholeNumber(
+            limits,
+            "limits.maxSessionsPerClientKey",
+            "maxSessionsPerClientKey",
+            defaults.maxSessionsPerClientKey(),
+            1,
+            MAX_SESSIONS_LIMIT);
     double rate =
         positiveNumber(
             limits,
@@ -151,6 +163,7 @@ public final class RelayConfigParser {
         steady,
         gc,
         maxSessions,
+        perKey,
         rate,
         burst,
         drain,

@@ -7,6 +7,7 @@ public enum AllocationResult {
   UNGRANTED,
   NO_ENDPOINTS,
   LIMIT,
+  KEY_LIMIT,
   DRAINING,
   INVALID
 }

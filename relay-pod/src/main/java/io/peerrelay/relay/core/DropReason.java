@@ -26,14 +26,24 @@ public enum DropReason {
   UNGRANTED_KEY,
   /** An allocation request smaller than 512 bytes (anti-amplification padding rule). */
   UNPADDED,
+  /** An allocation request whose issued-at stamp is missing or more than 30 s off the clock. */
+  STALE_REQUEST,
+  /** An allocation request not later than one already accepted from its key (a replay). */
+  REPLAYED_REQUEST,
   /** An allocation request that names an invalid key pair. */
   INVALID_REQUEST,
   /** The session table is full. */
   SESSION_LIMIT,
+  /**
+   * One of the pair's keys already holds its share of sessions ({@code maxSessionsPerClientKey}).
+   */
+  CLIENT_KEY_LIMIT,
   /** No advertised endpoint is configured, so an allocation could not be answered. */
   NO_ENDPOINTS,
   /** The relay is draining and takes no new allocations. */
   DRAINING,
+  /** A control packet found the control thread's queue full (a control flood is under way). */
+  CONTROL_BACKLOG,
   /** The session was closed by garbage collection while the packet was in flight. */
   CLOSED
 }

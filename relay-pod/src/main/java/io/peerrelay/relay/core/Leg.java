@@ -25,6 +25,9 @@ final class Leg {
   /** 0 means no handshake in progress; guarded by the session's monitor. */
   int inProgressGeneration;
 
+  /** This leg's own handshake budget: nothing another sender does can spend it (issue 9.3). */
+  final TokenBucket handshakes = new TokenBucket();
+
   final AtomicLong lastSeen = new AtomicLong();
   final AtomicLong packets = new AtomicLong();
   final AtomicLong bytes = new AtomicLong();

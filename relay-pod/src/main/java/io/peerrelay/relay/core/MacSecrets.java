@@ -4,8 +4,8 @@ import io.peerrelay.relay.protocol.ChallengeCookie;
 import java.util.function.Consumer;
 
 /**
- * The cookie keys of B §3.5: at most two, the newest first, rotated lazily every two minutes so a
- * challenge stays valid for two to four minutes without per-challenge state.
+ * The cookie keys of PROTOCOL.md §3: at most two, the newest first, rotated lazily every two
+ * minutes so a challenge stays valid for two to four minutes without per-challenge state.
  */
 final class MacSecrets {
   static final long ROTATION_NANOS = 120_000_000_000L;

@@ -1,9 +1,6 @@
 package io.peerrelay.relay.core;
 
-import io.peerrelay.relay.protocol.ChallengeCookie;
 import io.peerrelay.relay.protocol.DiscoMessage;
-import io.peerrelay.relay.protocol.DiscoMessage.AllocateRequest;
-import io.peerrelay.relay.protocol.DiscoMessage.AllocateResponse;
 import io.peerrelay.relay.protocol.DiscoMessage.BindMessage;
 import io.peerrelay.relay.protocol.DiscoMessage.BindStep;
 import io.peerrelay.relay.protocol.DiscoPacket;
@@ -16,22 +13,18 @@ import io.peerrelay.relay.protocol.UdpRelayEndpoint;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The relay's sessions and packet decisions, without sockets (B §3 and Part A). The transport hands
- * every datagram to {@link #handle}; data packets are decided with two volatile reads and an
- * address comparison, control packets (handshakes, allocations) under per-session or server locks.
+ * The relay without sockets: dispatches every datagram to the session it names (data, binds) or to
+ * the VNI-0 allocation extension, and owns what outlives one session: settings, grants, cookie
+ * secrets. Data packets take no lock; no key agreement ever runs on the packet path (the box keys
+ * of granted clients are computed when the grant appears).
  */
 public final class RelayServer {
   /** Allocation requests must fill at least this much of a UDP payload (anti-amplification). */
@@ -46,16 +39,12 @@ public final class RelayServer {
   private final LongSupplier clock;
   private final NonceSource nonces;
   private final MacSecrets macSecrets;
-  private final HandshakeRateLimit rateLimit;
-  private final VniTable table = new VniTable();
-  private final VniAllocator vnis = new VniAllocator(vni -> table.get(vni) != null);
-  private final Map<Integer, Session> byVni = new TreeMap<>();
-  private final Map<List<DiscoPublicKey>, Session> byPair = new HashMap<>();
-  private final Map<DiscoPublicKey, DiscoSharedKey> grantedBoxes = new ConcurrentHashMap<>();
+  private final SessionTable table = new SessionTable();
+  private final AllocationPort allocations;
+  private volatile Map<DiscoPublicKey, GrantedKey> grants = Map.of();
   private volatile RelaySettings settings;
   private volatile boolean draining;
   private volatile PlainDiscoHandler plainDisco;
-  private long lamport;
 
   /** A relay with random nonces and cookie secrets. */
   public RelayServer(
@@ -80,23 +69,56 @@ public final class RelayServer {
       LongSupplier nanoClock,
       NonceSource nonces,
       Consumer<byte[]> secretSource) {
+    this(serverKey, settings, events, nanoClock, System::currentTimeMillis, nonces, secretSource);
+  }
+
+  /** A relay with its own wall clock too (unix ms, for allocation request freshness; tests). */
+  public RelayServer(
+      DiscoPrivateKey serverKey,
+      RelaySettings settings,
+      RelayEvents events,
+      LongSupplier nanoClock,
+      LongSupplier wallClockMillis,
+      NonceSource nonces,
+      Consumer<byte[]> secretSource) {
     this.serverKey = serverKey;
     this.serverPublic = serverKey.publicKey();
     this.events = events;
     this.clock = nanoClock;
     this.nonces = nonces;
     this.macSecrets = new MacSecrets(secretSource);
-    this.settings = settings;
-    this.rateLimit =
-        new HandshakeRateLimit(
-            settings.handshakesPerSecondPerSource(), settings.handshakeBurstPerSource());
+    this.allocations = new AllocationPort(this, wallClockMillis);
+    apply(settings);
   }
 
-  /** Replaces the settings live; every session is kept. */
+  /**
+   * Replaces the settings live. Sessions are kept, except those allocated on the relay port in
+   * which a key that is no longer granted is a leg: revocation ends them within this call. The box
+   * keys of newly granted keys are computed here, on the caller's thread, never on the packet path.
+   */
   public void apply(RelaySettings s) {
+    Map<DiscoPublicKey, GrantedKey> old = grants;
+    Map<DiscoPublicKey, GrantedKey> next = new HashMap<>();
+    for (DiscoPublicKey k : s.allowedClientKeys()) {
+      GrantedKey kept = old.get(k);
+      next.put(k, kept != null ? kept : new GrantedKey(DiscoSharedKey.precompute(serverKey, k)));
+    }
     settings = s;
-    rateLimit.configure(s.handshakesPerSecondPerSource(), s.handshakeBurstPerSource());
-    grantedBoxes.keySet().retainAll(s.allowedClientKeys());
+    grants = Map.copyOf(next);
+    Map<DiscoPublicKey, GrantedKey> now = grants;
+    close(
+        table.removeIf(
+            x ->
+                x.needsGrants
+                    && !(now.containsKey(x.legs[0].key) && now.containsKey(x.legs[1].key))));
+  }
+
+  /**
+   * Ends every session in which {@code key} is a leg, at once (revocation in tailnet mode); its
+   * VNIs are freed, so later binds and data on them are dropped as unknown. Returns how many.
+   */
+  public int endSessionsOf(DiscoPublicKey key) {
+    return close(table.removeIf(s -> s.hasLeg(key)));
   }
 
   /** The settings in force. */
@@ -128,17 +150,13 @@ public final class RelayServer {
   }
 
   /** Live sessions, sorted by VNI. */
-  public synchronized List<SessionInfo> sessions() {
-    List<SessionInfo> out = new ArrayList<>(byVni.size());
-    for (Session s : byVni.values()) {
-      out.add(s.info());
-    }
-    return out;
+  public List<SessionInfo> sessions() {
+    return table.infos();
   }
 
   /** Number of live sessions. */
-  public synchronized int sessionCount() {
-    return byVni.size();
+  public int sessionCount() {
+    return table.size();
   }
 
   /**
@@ -164,19 +182,22 @@ public final class RelayServer {
       return;
     }
     int vni = Geneve.vniAt(datagram, at);
-    boolean control = Geneve.controlAt(datagram, at);
-    if (!control) {
-      forward(vni, len, source, inV6, out);
+    if (!Geneve.controlAt(datagram, at)) {
+      Session s = table.get(vni);
+      DropReason why =
+          s == null ? DropReason.UNKNOWN_VNI : s.forward(len, source, clock.getAsLong(), out);
+      if (why != null) {
+        drop(out, why);
+      } else {
+        events.forwarded(inV6, out.destinationV6(), len);
+      }
       return;
     }
-    // Everything below is the control path: rate limited, so allocation is acceptable here.
     try {
       if (Geneve.protocolAt(datagram, at) != Geneve.PROTOCOL_DISCO) {
         drop(out, DropReason.BAD_CONTROL);
-        return;
-      }
-      if (vni == 0) {
-        allocateFromPacket(datagram, at, len, source, out);
+      } else if (vni == 0) {
+        allocations.handle(datagram, at, len, source, out);
       } else {
         handshake(vni, datagram, at, len, source, out);
       }
@@ -193,10 +214,6 @@ public final class RelayServer {
       int len,
       InetSocketAddress source,
       Verdict out) {
-    if (!rateLimit.tryAcquire(source, clock.getAsLong())) {
-      drop(out, DropReason.RATE_LIMITED);
-      return;
-    }
     byte[] reply;
     try {
       reply = hook.answer(copy(datagram, at, len), source);
@@ -211,47 +228,11 @@ public final class RelayServer {
     out.reply(reply, source, source.getAddress() instanceof Inet6Address);
   }
 
-  private void forward(int vni, int len, InetSocketAddress source, boolean inV6, Verdict out) {
-    Session s = table.get(vni);
-    if (s == null) {
-      drop(out, DropReason.UNKNOWN_VNI);
-      return;
-    }
-    Leg.Binding b0 = s.legs[0].binding;
-    Leg.Binding b1 = s.legs[1].binding;
-    if (b0 == null || b1 == null) {
-      drop(out, DropReason.NOT_BOUND);
-      return;
-    }
-    if (s.closed) {
-      drop(out, DropReason.CLOSED);
-      return;
-    }
-    Leg.Binding to;
-    if (source.equals(b0.address())) {
-      s.legs[0].received(len, clock.getAsLong());
-      to = b1;
-    } else if (source.equals(b1.address())) {
-      s.legs[1].received(len, clock.getAsLong());
-      to = b0;
-    } else {
-      drop(out, DropReason.BAD_SOURCE);
-      return;
-    }
-    events.forwarded(inV6, to.v6(), len);
-    out.forward(to.address(), to.v6());
-  }
-
   private void handshake(
       int vni, ByteBuffer datagram, int at, int len, InetSocketAddress source, Verdict out) {
     Session s = table.get(vni);
     if (s == null) {
       drop(out, DropReason.UNKNOWN_VNI);
-      return;
-    }
-    long now = clock.getAsLong();
-    if (!rateLimit.tryAcquire(source, now)) {
-      drop(out, DropReason.RATE_LIMITED);
       return;
     }
     byte[] pkt = copy(datagram, at, len);
@@ -260,18 +241,17 @@ public final class RelayServer {
       drop(out, DropReason.MALFORMED);
       return;
     }
-    int i;
-    if (s.legs[0].key.matches(pkt, disco + DiscoPacket.SENDER_OFFSET)) {
-      i = 0;
-    } else if (s.legs[1].key.matches(pkt, disco + DiscoPacket.SENDER_OFFSET)) {
-      i = 1;
-    } else {
+    int i = s.legOf(pkt, disco);
+    if (i < 0) {
       drop(out, DropReason.AUTH_FAILED);
       return;
     }
-    Leg leg = s.legs[i];
-    Leg other = s.legs[1 - i];
-    byte[] plain = DiscoPacket.open(leg.box, pkt, disco, len - disco);
+    if (s.needsGrants && !grants.containsKey(s.legs[i].key)) {
+      // Revoked: apply() ended the session; this closes the race with a bind already in flight.
+      drop(out, DropReason.UNGRANTED_KEY);
+      return;
+    }
+    byte[] plain = DiscoPacket.open(s.legs[i].box, pkt, disco, len - disco);
     if (plain == null) {
       drop(out, DropReason.AUTH_FAILED);
       return;
@@ -287,151 +267,43 @@ public final class RelayServer {
       drop(out, DropReason.BAD_CONTROL);
       return;
     }
-    if (bind.vni() != vni || !bind.remoteKey().equals(other.key)) {
-      drop(out, DropReason.BAD_MESSAGE);
-      return;
-    }
-    byte[][] secrets = macSecrets.current(now);
-    synchronized (s) {
-      if (s.closed) {
-        drop(out, DropReason.CLOSED);
-        return;
-      }
-      if (bind.step() == BindStep.BIND) {
-        challenge(s, leg, other, bind, secrets[0], source, out);
-      } else {
-        answer(s, leg, bind, secrets, source, now, out);
-      }
-    }
-  }
-
-  private void challenge(
-      Session s,
-      Leg leg,
-      Leg other,
-      BindMessage bind,
-      byte[] secret,
-      InetSocketAddress source,
-      Verdict out) {
-    if (bind.generation() == 0) {
-      drop(out, DropReason.BAD_GENERATION);
-      return;
-    }
-    // Overwrites any earlier in-progress generation: only the latest Bind can be answered.
-    leg.inProgressGeneration = bind.generation();
-    byte[] cookie = ChallengeCookie.mac(secret, s.vni(), bind.generation(), other.key, source);
-    byte[] plain =
-        new BindMessage(BindStep.CHALLENGE, s.vni(), bind.generation(), other.key, cookie).encode();
-    byte[] reply =
-        DiscoPacket.sealWithGeneve(
-            Geneve.discoControl(s.vni()), serverPublic, leg.box, plain, nonces);
-    out.reply(reply, source, source.getAddress() instanceof Inet6Address);
-  }
-
-  private void answer(
-      Session s,
-      Leg leg,
-      BindMessage bind,
-      byte[][] secrets,
-      InetSocketAddress source,
-      long now,
-      Verdict out) {
-    if (leg.inProgressGeneration == 0 || leg.inProgressGeneration != bind.generation()) {
-      drop(out, DropReason.BAD_GENERATION);
-      return;
-    }
-    for (byte[] secret : secrets) {
-      byte[] expected =
-          ChallengeCookie.mac(secret, bind.vni(), bind.generation(), bind.remoteKey(), source);
-      if (MessageDigest.isEqual(expected, bind.challenge())) {
-        boolean wasOpen = s.open();
-        leg.lastSeen.set(now);
-        leg.binding = Leg.Binding.of(source);
-        leg.inProgressGeneration = 0;
-        if (!wasOpen && s.open()) {
-          events.sessionState(SessionState.CONNECTING, SessionState.OPEN);
-        }
-        // Tailscale sends nothing back: success shows in end-to-end pings.
-        drop(out, null);
-        return;
-      }
-    }
-    drop(out, DropReason.BAD_COOKIE);
-  }
-
-  private void allocateFromPacket(
-      ByteBuffer datagram, int at, int len, InetSocketAddress source, Verdict out) {
-    if (len < MIN_ALLOCATION_REQUEST) {
-      refuse(out, DropReason.UNPADDED, AllocationResult.INVALID);
-      return;
-    }
     long now = clock.getAsLong();
-    if (!rateLimit.tryAcquire(source, now)) {
-      drop(out, DropReason.RATE_LIMITED);
-      return;
-    }
-    byte[] pkt = copy(datagram, at, len);
-    int disco = Geneve.LENGTH;
-    if (!DiscoPacket.looksLikeDisco(pkt, disco, len - disco)) {
-      drop(out, DropReason.MALFORMED);
-      return;
-    }
-    DiscoPublicKey sender = DiscoPacket.sender(pkt, disco);
     RelaySettings current = settings;
-    if (!current.allowedClientKeys().contains(sender)) {
-      refuse(out, DropReason.UNGRANTED_KEY, AllocationResult.UNGRANTED);
-      return;
-    }
-    DiscoSharedKey box =
-        grantedBoxes.computeIfAbsent(sender, k -> DiscoSharedKey.precompute(serverKey, k));
-    byte[] plain = DiscoPacket.open(box, pkt, disco, len - disco);
-    if (plain == null) {
-      drop(out, DropReason.AUTH_FAILED);
-      return;
-    }
-    DiscoMessage msg;
-    try {
-      msg = DiscoMessage.parse(plain);
-    } catch (IllegalArgumentException e) {
-      refuse(out, DropReason.MALFORMED, AllocationResult.INVALID);
-      return;
-    }
-    if (!(msg instanceof AllocateRequest req)) {
-      drop(out, DropReason.BAD_CONTROL);
-      return;
-    }
-    if (!req.client0().equals(sender) && !req.client1().equals(sender)) {
-      refuse(out, DropReason.INVALID_REQUEST, AllocationResult.INVALID);
-      return;
-    }
-    UdpRelayEndpoint endpoint;
-    try {
-      endpoint = allocate(req.client0(), req.client1());
-    } catch (AllocationException e) {
-      // allocate() already counted the result.
-      drop(out, dropReasonFor(e.result()));
-      return;
-    }
-    byte[] reply =
-        DiscoPacket.sealWithGeneve(
-            Geneve.discoControl(0),
+    Handshakes ctx =
+        new Handshakes(
             serverPublic,
-            box,
-            new AllocateResponse(req.generation(), endpoint).encode(),
-            nonces);
-    if (reply.length > len) {
-      // Cannot happen with at most 16 endpoints; kept so the port can never amplify.
-      drop(out, DropReason.UNPADDED);
-      return;
+            nonces,
+            macSecrets.current(now),
+            current.handshakesPerSecondPerSource(),
+            current.handshakeBurstPerSource(),
+            events);
+    DropReason why = s.handshake(i, bind, source, now, ctx, out);
+    if (why != null) {
+      drop(out, why);
     }
-    out.reply(reply, source, source.getAddress() instanceof Inet6Address);
   }
 
   /**
    * Allocates (or returns the existing) session for the pair, as Tailscale's {@code
-   * AllocateEndpoint} does (B §3.2), and counts the result. Grants are checked by the caller.
+   * AllocateEndpoint} does (PROTOCOL.md, "Allocation"), and counts the result. Grants are not
+   * checked: the caller (tailnet mode) decided who may allocate. Key agreement for keys that are
+   * not granted runs here, on the caller's thread, outside every lock.
    */
   public UdpRelayEndpoint allocate(DiscoPublicKey a, DiscoPublicKey b) throws AllocationException {
+    return allocate(a, b, false);
+  }
+
+  /** The relay port's allocation: both keys must be granted, and stay granted. */
+  UdpRelayEndpoint allocateGranted(DiscoPublicKey a, DiscoPublicKey b) throws AllocationException {
+    return allocate(a, b, true);
+  }
+
+  GrantedKey granted(DiscoPublicKey key) {
+    return grants.get(key);
+  }
+
+  private UdpRelayEndpoint allocate(DiscoPublicKey a, DiscoPublicKey b, boolean needsGrants)
+      throws AllocationException {
     RelaySettings current = settings;
     if (a.equals(b) || a.equals(serverPublic) || b.equals(serverPublic)) {
       throw refused(AllocationResult.INVALID, "the two keys must differ and not be the server's");
@@ -444,93 +316,81 @@ public final class RelayServer {
     }
     DiscoPublicKey k0 = a.compareTo(b) < 0 ? a : b;
     DiscoPublicKey k1 = k0 == a ? b : a;
-    List<DiscoPublicKey> pair = List.of(k0, k1);
-    Session session;
-    AllocationResult result;
-    synchronized (this) {
-      session = byPair.get(pair);
-      if (session != null) {
-        result = AllocationResult.EXISTING;
-      } else {
-        if (byVni.size() >= current.maxSessions()) {
-          throw refused(AllocationResult.LIMIT, "session limit reached");
-        }
-        int vni = vnis.allocate();
-        if (vni == VniAllocator.EXHAUSTED) {
-          throw refused(AllocationResult.LIMIT, "VNI pool exhausted");
-        }
-        session = new Session(vni, ++lamport, clock.getAsLong(), k0, boxFor(k0), k1, boxFor(k1));
-        byPair.put(pair, session);
-        byVni.put(vni, session);
-        table.put(session);
-        result = AllocationResult.OK;
-      }
+    DiscoSharedKey box0 = boxFor(k0, needsGrants);
+    DiscoSharedKey box1 = boxFor(k1, needsGrants);
+    if (box0 == null || box1 == null) {
+      throw refused(AllocationResult.UNGRANTED, "both keys of the pair must be granted");
     }
-    if (result == AllocationResult.OK) {
+    SessionTable.Created made =
+        table.create(
+            k0,
+            box0,
+            k1,
+            box1,
+            clock.getAsLong(),
+            new SessionTable.Limits(
+                current.maxSessions(),
+                current.maxSessionsPerClientKey(),
+                needsGrants ? k -> grants.containsKey(k) : null));
+    if (made.session() == null) {
+      throw refused(made.result(), refusal(made.result()));
+    }
+    if (made.result() == AllocationResult.OK) {
       events.sessionState(SessionState.CLOSED, SessionState.CONNECTING);
     }
-    events.allocation(result);
+    events.allocation(made.result());
     List<InetSocketAddress> eps = current.advertisedEndpoints();
     return new UdpRelayEndpoint(
         serverPublic,
         k0,
         k1,
-        session.lamportId,
-        session.vni(),
+        made.session().lamportId,
+        made.session().vni(),
         current.bindLifetime(),
         current.steadyStateLifetime(),
         eps.size() > MAX_ADVERTISED ? eps.subList(0, MAX_ADVERTISED) : eps);
   }
 
   /**
-   * Ends the session of the pair now (a peer lost its grant); false when the pair has none. Its VNI
-   * stops forwarding at once and becomes free for reuse.
+   * Ends the session of the pair now (a tailnet peer lost its grant); false when the pair has none.
+   * Its VNI stops forwarding at once and becomes free for reuse.
    */
   public boolean close(DiscoPublicKey a, DiscoPublicKey b) {
-    DiscoPublicKey k0 = a.compareTo(b) < 0 ? a : b;
-    DiscoPublicKey k1 = k0 == a ? b : a;
-    SessionState was;
-    synchronized (this) {
-      Session s = byPair.remove(List.of(k0, k1));
-      if (s == null) {
-        return false;
-      }
-      was = s.state();
-      s.closed = true;
-      byVni.remove(s.vni());
-      table.remove(s.vni());
-    }
-    events.sessionState(was, SessionState.CLOSED);
-    return true;
+    return close(table.removeIf(s -> s.hasLeg(a) && s.hasLeg(b))) > 0;
   }
 
-  /** Removes sessions past their lifetimes (B §3.9); returns how many. */
+  private static String refusal(AllocationResult result) {
+    return switch (result) {
+      case UNGRANTED -> "both keys of the pair must be granted";
+      case KEY_LIMIT -> "a key of the pair holds maxSessionsPerClientKey sessions";
+      default -> "session limit reached";
+    };
+  }
+
+  /** Removes sessions past their lifetimes; returns how many. */
   public int collectGarbage() {
     RelaySettings current = settings;
     long now = clock.getAsLong();
     long bind = current.bindLifetime().toNanos();
     long steady = current.steadyStateLifetime().toNanos();
-    List<SessionState> closedFrom = new ArrayList<>();
-    synchronized (this) {
-      for (Iterator<Session> it = byVni.values().iterator(); it.hasNext(); ) {
-        Session s = it.next();
-        if (s.expired(now, bind, steady)) {
-          SessionState was = s.state();
-          s.closed = true;
-          it.remove();
-          table.remove(s.vni());
-          byPair.remove(List.of(s.legs[0].key, s.legs[1].key));
-          closedFrom.add(was);
-        }
-      }
+    int n = close(table.removeIf(s -> s.expired(now, bind, steady)));
+    if (n > 0) {
+      events.expired(n);
     }
-    for (SessionState was : closedFrom) {
-      events.sessionState(was, SessionState.CLOSED);
+    return n;
+  }
+
+  private int close(List<Session> removed) {
+    for (Session s : removed) {
+      events.sessionState(
+          s.open() ? SessionState.OPEN : SessionState.CONNECTING, SessionState.CLOSED);
     }
-    if (!closedFrom.isEmpty()) {
-      events.expired(closedFrom.size());
-    }
-    return closedFrom.size();
+    return removed.size();
+  }
+
+  /** Counts a datagram the transport dropped before the core saw it. */
+  public void countDrop(DropReason reason) {
+    events.dropped(reason);
   }
 
   /** Pages of the VNI table in use (memory bound checks in tests). */
@@ -538,9 +398,24 @@ public final class RelayServer {
     return table.pageCount();
   }
 
-  private DiscoSharedKey boxFor(DiscoPublicKey client) {
-    DiscoSharedKey cached = grantedBoxes.get(client);
-    return cached != null ? cached : DiscoSharedKey.precompute(serverKey, client);
+  long now() {
+    return clock.getAsLong();
+  }
+
+  DiscoPublicKey serverPublic() {
+    return serverPublic;
+  }
+
+  NonceSource nonces() {
+    return nonces;
+  }
+
+  private DiscoSharedKey boxFor(DiscoPublicKey client, boolean grantedOnly) {
+    GrantedKey g = grants.get(client);
+    if (g != null) {
+      return g.box;
+    }
+    return grantedOnly ? null : DiscoSharedKey.precompute(serverKey, client);
   }
 
   private AllocationException refused(AllocationResult result, String message) {
@@ -548,29 +423,19 @@ public final class RelayServer {
     return new AllocationException(result, message);
   }
 
-  private void refuse(Verdict out, DropReason reason, AllocationResult result) {
+  void refuse(Verdict out, DropReason reason, AllocationResult result) {
     events.allocation(result);
     drop(out, reason);
   }
 
-  private void drop(Verdict out, DropReason reason) {
+  void drop(Verdict out, DropReason reason) {
     if (reason != null) {
       events.dropped(reason);
     }
     out.drop(reason);
   }
 
-  private static DropReason dropReasonFor(AllocationResult result) {
-    return switch (result) {
-      case NO_ENDPOINTS -> DropReason.NO_ENDPOINTS;
-      case DRAINING -> DropReason.DRAINING;
-      case LIMIT -> DropReason.SESSION_LIMIT;
-      case UNGRANTED -> DropReason.UNGRANTED_KEY;
-      default -> DropReason.INVALID_REQUEST;
-    };
-  }
-
-  private static byte[] copy(ByteBuffer datagram, int at, int len) {
+  static byte[] copy(ByteBuffer datagram, int at, int len) {
     byte[] pkt = new byte[len];
     datagram.get(at, pkt, 0, len);
     return pkt;

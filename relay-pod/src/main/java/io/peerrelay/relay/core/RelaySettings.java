@@ -15,8 +15,11 @@ import java.util.Set;
  * @param steadyStateLifetime how long a bound session lives without traffic from a leg (5 min)
  * @param gcInterval how often expired sessions are collected
  * @param maxSessions hard cap on live sessions
- * @param handshakesPerSecondPerSource token refill rate for control packets per source
- * @param handshakeBurstPerSource token bucket size for control packets per source
+ * @param maxSessionsPerClientKey cap on the live sessions in which one disco key is a leg, so one
+ *     key cannot fill the table
+ * @param handshakesPerSecondPerSource token refill rate of each leg's handshake budget and of each
+ *     granted key's allocation budget (the name is the config key's; no budget is per address)
+ * @param handshakeBurstPerSource bucket size of those budgets
  */
 public record RelaySettings(
     List<InetSocketAddress> advertisedEndpoints,
@@ -25,15 +28,22 @@ public record RelaySettings(
     Duration steadyStateLifetime,
     Duration gcInterval,
     int maxSessions,
+    int maxSessionsPerClientKey,
     double handshakesPerSecondPerSource,
     int handshakeBurstPerSource) {
+
+  /**
+   * Default share of one key: a device relaying to a thousand peers at once is far beyond any
+   * tailnet seen, and a hundred such keys still fit the default total.
+   */
+  public static final int DEFAULT_SESSIONS_PER_CLIENT_KEY = 1000;
 
   /** Copies the collections so a caller cannot change a live configuration behind our back. */
   public RelaySettings {
     advertisedEndpoints = List.copyOf(advertisedEndpoints);
     allowedClientKeys = Set.copyOf(allowedClientKeys);
     if (bindLifetime.isNegative() || bindLifetime.isZero()) {
-      // A zero bind lifetime makes every client handshake time out at once (B §2.5).
+      // A zero bind lifetime makes every client handshake time out at once (PROTOCOL.md §2).
       throw new IllegalArgumentException("bindLifetime must be positive");
     }
     if (steadyStateLifetime.isNegative() || steadyStateLifetime.isZero()) {
@@ -44,6 +54,9 @@ public record RelaySettings(
     }
     if (maxSessions < 1) {
       throw new IllegalArgumentException("maxSessions must be at least 1");
+    }
+    if (maxSessionsPerClientKey < 1) {
+      throw new IllegalArgumentException("maxSessionsPerClientKey must be at least 1");
     }
     if (!(handshakesPerSecondPerSource > 0) || handshakeBurstPerSource < 1) {
       throw new IllegalArgumentException("handshake rate and burst must be positive");
@@ -59,6 +72,7 @@ public record RelaySettings(
         Duration.ofMinutes(5),
         Duration.ofSeconds(30),
         100_000,
+        DEFAULT_SESSIONS_PER_CLIENT_KEY,
         20,
         40);
   }
@@ -72,6 +86,7 @@ public record RelaySettings(
         steadyStateLifetime,
         gcInterval,
         maxSessions,
+        maxSessionsPerClientKey,
         handshakesPerSecondPerSource,
         handshakeBurstPerSource);
   }
@@ -85,6 +100,7 @@ public record RelaySettings(
         steadyStateLifetime,
         gcInterval,
         maxSessions,
+        maxSessionsPerClientKey,
         handshakesPerSecondPerSource,
         handshakeBurstPerSource);
   }
@@ -98,6 +114,7 @@ public record RelaySettings(
         steadyState,
         gc,
         maxSessions,
+        maxSessionsPerClientKey,
         handshakesPerSecondPerSource,
         handshakeBurstPerSource);
   }
@@ -111,7 +128,22 @@ public record RelaySettings(
         steadyStateLifetime,
         gcInterval,
         sessions,
+        maxSessionsPerClientKey,
         perSecond,
         burst);
+  }
+
+  /** A copy with another per-key session cap. */
+  public RelaySettings withMaxSessionsPerClientKey(int perKey) {
+    return new RelaySettings(
+        advertisedEndpoints,
+        allowedClientKeys,
+        bindLifetime,
+        steadyStateLifetime,
+        gcInterval,
+        maxSessions,
+        perKey,
+        handshakesPerSecondPerSource,
+        handshakeBurstPerSource);
   }
 }

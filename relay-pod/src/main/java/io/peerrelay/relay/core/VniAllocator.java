@@ -4,9 +4,9 @@ import io.peerrelay.relay.protocol.Geneve;
 import java.util.function.IntPredicate;
 
 /**
- * Tailscale's VNI selection (B §1.3, RFC 6056 "traditional BSD"): a cursor that starts at 1, wraps
- * from 2^24−1 to 1, and returns the first candidate not in use. Not thread-safe: callers hold the
- * relay's write lock.
+ * Tailscale's VNI selection (PROTOCOL.md §1, RFC 6056 "traditional BSD"): a cursor that starts at
+ * 1, wraps from 2^24−1 to 1, and returns the first candidate not in use. Not thread-safe: callers
+ * hold the relay's write lock.
  */
 final class VniAllocator {
   /** Returned when every VNI is in use. */

@@ -36,7 +36,7 @@ final class SidePortHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       keepAlive = false;
     } else {
       try {
-        reply = routes.answer(request.method().name(), request.uri());
+        reply = routes.answer(request.method().name(), request.uri(), fromLoopback(ctx));
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "side port: " + request.uri() + " failed", e);
         reply = SidePortReply.text(500, "internal error: " + e);
@@ -58,6 +58,12 @@ final class SidePortHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  private static boolean fromLoopback(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+        && a.getAddress() != null
+        && a.getAddress().isLoopbackAddress();
   }
 
   @Override

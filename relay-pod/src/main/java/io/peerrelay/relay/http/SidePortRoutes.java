@@ -11,8 +11,17 @@ public final class SidePortRoutes {
     this.relay = relay;
   }
 
-  /** The answer for one request; {@code uri} may carry a query string, which is ignored. */
+  /** The answer for one request from this host (tests and loopback callers). */
   public SidePortReply answer(String method, String uri) {
+    return answer(method, uri, true);
+  }
+
+  /**
+   * The answer for one request; {@code uri} may carry a query string, which is ignored. {@code
+   * /sessions} lists clients' addresses (personal data), so it is served to loopback callers only:
+   * the side port also answers the kubelet and load-balancer health checks from off the host.
+   */
+  public SidePortReply answer(String method, String uri, boolean fromLoopback) {
     int query = uri.indexOf('?');
     String path = query < 0 ? uri : uri.substring(0, query);
     switch (path) {
@@ -28,6 +37,11 @@ public final class SidePortRoutes {
     }
     if (!method.equals("GET")) {
       return SidePortReply.text(405, "method " + method + " not allowed (use GET)");
+    }
+    if (path.equals("/sessions") && !fromLoopback) {
+      return SidePortReply.text(
+          403,
+          "/sessions is served on loopback only (run peer-relay sessions on the relay's host)");
     }
     switch (path) {
       case "/healthz":

@@ -4,8 +4,8 @@ import java.net.InetSocketAddress;
 import org.bouncycastle.crypto.digests.Blake2sDigest;
 
 /**
- * Tailscale's address-bound bind cookie (B §3.5): keyed BLAKE2s-256 over VNI, generation, remote
- * key and the source address with a little-endian port. Matching it lets a client built for
+ * Tailscale's address-bound bind cookie (PROTOCOL.md §3): keyed BLAKE2s-256 over VNI, generation,
+ * remote key and the source address with a little-endian port. Matching it lets a client built for
  * Tailscale's relay produce byte-identical challenges in tests; clients only echo it.
  */
 public final class ChallengeCookie {

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An inner (decrypted) disco message: type, version, body (B §2.3, §2.5). Parsing mirrors
+ * An inner (decrypted) disco message: type, version, body (PROTOCOL.md §2). Parsing mirrors
  * Tailscale's {@code disco.Parse}, including its leniencies.
  */
 public sealed interface DiscoMessage

@@ -1,8 +1,8 @@
 package io.peerrelay.relay.protocol;
 
 /**
- * The outer disco packet (B §2.1): magic, sender key, then a sealed box. On the relay port it
- * follows the 8-byte Geneve header.
+ * The outer disco packet (PROTOCOL.md §2): magic, sender key, then a sealed box. On the relay port
+ * it follows the 8-byte Geneve header.
  */
 public final class DiscoPacket {
   /** "TS" followed by the UTF-8 of U+1F4AC. */

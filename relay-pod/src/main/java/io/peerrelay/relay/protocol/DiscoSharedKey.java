@@ -9,7 +9,7 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
 
 /**
  * A precomputed NaCl box key ({@code crypto_box_beforenm}) and the secretbox built on it: exactly
- * what Tailscale's {@code DiscoShared} seals and opens (B §2.2).
+ * what Tailscale's {@code DiscoShared} seals and opens (PROTOCOL.md §2).
  */
 public final class DiscoSharedKey {
   /** Nonce length of XSalsa20. */

@@ -3,9 +3,9 @@ package io.peerrelay.relay.protocol;
 import java.nio.ByteBuffer;
 
 /**
- * The 8-byte Geneve fixed header as Tailscale uses it (B §1.2). Decoding is as lenient as the relay
- * server's (opt-len, C bit and reserved bits ignored); encoding is strict (version ≤ 3, reserved
- * zero), because clients reject headers with reserved bits set.
+ * The 8-byte Geneve fixed header as Tailscale uses it (PROTOCOL.md §1). Decoding is as lenient as
+ * the relay server's (opt-len, C bit and reserved bits ignored); encoding is strict (version ≤ 3,
+ * reserved zero), because clients reject headers with reserved bits set.
  *
  * @param version 2-bit version, always 0 in practice
  * @param control the "O" bit: set on bind handshake messages that end at the relay

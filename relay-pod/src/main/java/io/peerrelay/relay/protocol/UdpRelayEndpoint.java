@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The allocation a relay hands out (B §2.5): 124 bytes plus 18 per address, at least one address.
+ * The allocation a relay hands out (PROTOCOL.md §2): 124 bytes plus 18 per address, at least one
+ * address.
  *
  * @param serverDisco the relay server's disco key, which seals the bind handshake
  * @param client0 the smaller client key (leg 0)

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.peerrelay.relay.core.RelayServer;
 import io.peerrelay.relay.core.Verdict;
+import io.peerrelay.relay.protocol.DiscoPacket;
+import io.peerrelay.relay.protocol.Geneve;
 import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -29,9 +31,21 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
   private Channel pendingFlush;
   private long exceptions;
   private final BooleanSupplier logErrors;
+  private final ControlLane control;
 
   RelayDatagramHandler(
       RelayServer server, boolean v6, Supplier<Channel> otherFamily, BooleanSupplier logErrors) {
+    this(server, v6, otherFamily, logErrors, null);
+  }
+
+  /** With {@code control} non-null, control packets are decided on that lane, not here. */
+  RelayDatagramHandler(
+      RelayServer server,
+      boolean v6,
+      Supplier<Channel> otherFamily,
+      BooleanSupplier logErrors,
+      ControlLane control) {
+    this.control = control;
     this.server = server;
     this.v6 = v6;
     this.otherFamily = otherFamily;
@@ -47,6 +61,15 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
     ByteBuf content = packet.content();
     try {
       ByteBuffer view = content.internalNioBuffer(content.readerIndex(), content.readableBytes());
+      // Control packets and plain disco (a tailnet peer's ping to this node) carry crypto work:
+      // they go to the control lane, never decided on a forwarding thread.
+      if (control != null
+          && view.remaining() >= Geneve.LENGTH
+          && (Geneve.controlAt(view, view.position())
+              || view.get(view.position()) == DiscoPacket.MAGIC_FIRST_BYTE)) {
+        control.offer(view, packet.sender(), v6, ctx.channel());
+        return;
+      }
       server.handle(view, packet.sender(), v6, verdict);
       switch (verdict.kind()) {
         case FORWARD ->

@@ -40,8 +40,8 @@ public final class RelayTransport implements AutoCloseable {
 
   /**
    * Datagrams per recvmmsg call (epoll only); 1 reads with plain recvmsg. Batched reads are what
-   * architecture §8 and Tailscale's server use; on the loaded 2-core dev VM the loopback bench has
-   * not yet shown a stable difference either way (see relay-pod/bench/), so this is a knob.
+   * Tailscale's server uses; on the loaded 2-core dev VM the loopback bench has not yet shown a
+   * stable difference either way (see relay-pod/bench/), so this is a knob.
    */
   static final int RECVMMSG_BATCH = Integer.getInteger("peerrelay.transport.recvmmsg", 8);
 
@@ -59,10 +59,12 @@ public final class RelayTransport implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean reusePortTook;
   private volatile boolean v6Only;
+  private final ControlLane control;
 
-  private RelayTransport(EventLoopGroup group, boolean epoll) {
+  private RelayTransport(EventLoopGroup group, boolean epoll, ControlLane control) {
     this.group = group;
     this.epoll = epoll;
+    this.control = control;
   }
 
   /** Binds the relay port and starts forwarding; throws if no IPv4 socket can be bound. */
@@ -71,7 +73,7 @@ public final class RelayTransport implements AutoCloseable {
     int threads = epoll ? options.threads() : 1;
     EventLoopGroup group =
         epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
-    RelayTransport t = new RelayTransport(group, epoll);
+    RelayTransport t = new RelayTransport(group, epoll, new ControlLane(server));
     try {
       List<EventLoop> loops = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
@@ -136,7 +138,11 @@ public final class RelayTransport implements AutoCloseable {
                       ch.pipeline()
                           .addLast(
                               new RelayDatagramHandler(
-                                  server, isV6, () -> partner(!isV6, index), () -> !closed.get()));
+                                  server,
+                                  isV6,
+                                  () -> partner(!isV6, index),
+                                  () -> !closed.get(),
+                                  control));
                     }
                   });
       InternetProtocolFamily family =
@@ -271,5 +277,6 @@ public final class RelayTransport implements AutoCloseable {
       ch.close().awaitUninterruptibly();
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    control.close();
   }
 }

@@ -128,6 +128,24 @@ class ServeProcessIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * The relay sends no "bound" acknowledgement (PROTOCOL.md §7) and decides answers on its control
+   * thread, so data sent right after an answer can overtake it: wait for the listing to show both.
+   */
+  private void awaitBothBound(RelayClient a, RelayClient b) throws Exception {
+    String portA = ":" + a.localAddress().getPort() + "\"";
+    String portB = ":" + b.localAddress().getPort() + "\"";
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      String listing = get("/sessions").body();
+      if (listing.contains(portA) && listing.contains(portB)) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("both legs did not show as bound in /sessions within 5 s");
+  }
+
   private String metrics() throws IOException, InterruptedException {
     return get("/metrics").body();
   }
@@ -188,6 +206,7 @@ class ServeProcessIT {
       assertThat(clientB.allocate(Duration.ofSeconds(5)).vni()).isEqualTo(vni);
       clientA.bind(Duration.ofSeconds(5));
       clientB.bind(Duration.ofSeconds(5));
+      awaitBothBound(clientA, clientB);
 
       byte[] sent = clientA.sendData(payload);
       DatagramPacket received = clientB.receive(Duration.ofSeconds(5));

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The VNI-0 allocation extension of Part A.2 and its grant and anti-amplification checks. */
+/** The VNI-0 allocation extension of PROTOCOL.md §5 and its grant and anti-amplification checks. */
 class AllocationOnRelayPortTest {
   private static final InetSocketAddress SRC = addr("127.0.0.1", 40001);
 
@@ -149,7 +149,10 @@ class AllocationOnRelayPortTest {
   }
 
   private static byte[] padded(ClientPackets c, AllocateRequest req) {
-    return c.sealToZero(Arrays.copyOf(req.encode(), 512));
+    byte[] stamped =
+        ClientPackets.withStamp(
+            req, io.peerrelay.relay.protocol.AllocationStamp.next(System.currentTimeMillis()));
+    return c.sealToZero(Arrays.copyOf(stamped, 512));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -171,15 +174,18 @@ class AllocationOnRelayPortTest {
   }
 
   @Test
-  void revokingAGrantStopsNewAllocationsButKeepsTheSession() {
+  void revokingAGrantEndsItsSessionAndItsPeerCannotRevive() {
     RelayHarness h = new RelayHarness();
     ClientPackets a = h.a();
-    assertThat(h.send(a.allocateRequest(1), SRC).kind()).isEqualTo(Verdict.Kind.REPLY);
+    UdpRelayEndpoint ep = a.openAllocateResponse(h.send(a.allocateRequest(1), SRC).reply(), 1);
     h.relay.apply(h.relay.settings().withAllowedClientKeys(Set.of(h.keyB.publicKey())));
     assertThat(h.send(a.allocateRequest(2), SRC).reason()).isEqualTo(DropReason.UNGRANTED_KEY);
-    assertThat(h.relay.sessionCount()).isEqualTo(1);
+    assertThat(h.relay.sessionCount()).isZero();
     ClientPackets b = h.b();
-    assertThat(b.openAllocateResponse(h.send(b.allocateRequest(3), SRC).reply(), 3)).isNotNull();
+    Verdict v = h.send(b.allocateRequest(3), SRC);
+    assertThat(v.reason()).isEqualTo(DropReason.UNGRANTED_KEY);
+    assertThat(h.relay.sessionCount()).isZero();
+    assertThat(h.send(a.bind(ep.vni(), 4), SRC).reason()).isEqualTo(DropReason.UNKNOWN_VNI);
   }
 
   @Test

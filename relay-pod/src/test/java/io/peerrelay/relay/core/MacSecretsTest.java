@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** Tailscale's TestServer_maybeRotateMACSecretLocked (B §8.5). */
+/** Tailscale's TestServer_maybeRotateMACSecretLocked (net/udprelay/server_test.go). */
 class MacSecretsTest {
   @Test
   void rotatesEveryTwoMinutesKeepingThePreviousSecret() {

@@ -27,7 +27,8 @@ final class RelayHarness {
     this(
         RelaySettings.defaults()
             .withAdvertisedEndpoints(List.of(RELAY_V4))
-            .withLimits(100_000, 1_000_000, 1_000_000));
+            .withLimits(100_000, 1_000_000, 1_000_000)
+            .withMaxSessionsPerClientKey(100_000));
   }
 
   RelayHarness(RelaySettings base) {

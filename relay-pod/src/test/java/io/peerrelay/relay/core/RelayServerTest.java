@@ -21,7 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The relay core driven packet by packet with a fake clock (B §3, §8.5). */
+/**
+ * The relay core driven packet by packet with a fake clock (PROTOCOL.md §3–4; cases of
+ * net/udprelay/server_test.go).
+ */
 class RelayServerTest {
 
   static Stream<Arguments> families() {
@@ -134,7 +137,9 @@ class RelayServerTest {
     assertThat(h.events.forwardedPackets).isZero();
   }
 
-  /** Handshake cases beyond TestServer (B §9.3): each must be dropped with the named reason. */
+  /**
+   * Handshake cases beyond TestServer (PROTOCOL.md §3): each must be dropped with the named reason.
+   */
   static Stream<Arguments> badHandshakes() {
     return Stream.of(
         Arguments.of(
@@ -277,7 +282,7 @@ class RelayServerTest {
   }
 
   @Test
-  void handshakesAreRateLimitedPerSource() throws Exception {
+  void handshakesAreRateLimitedPerLegWhateverTheSource() throws Exception {
     RelayHarness h =
         new RelayHarness(
             RelaySettings.defaults()
@@ -290,8 +295,11 @@ class RelayServerTest {
       assertThat(h.send(a.bind(vni, 1), src).kind()).isEqualTo(Verdict.Kind.REPLY);
     }
     assertThat(h.send(a.bind(vni, 1), src).reason()).isEqualTo(DropReason.RATE_LIMITED);
-    assertThat(h.send(a.bind(vni, 1), addr("127.0.0.1", 40002)).kind())
-        .isEqualTo(Verdict.Kind.REPLY);
+    // The budget is the leg's: another source does not get a fresh one, the other leg keeps its
+    // own.
+    assertThat(h.send(a.bind(vni, 1), addr("127.0.0.1", 40002)).reason())
+        .isEqualTo(DropReason.RATE_LIMITED);
+    assertThat(h.send(h.b().bind(vni, 1), src).kind()).isEqualTo(Verdict.Kind.REPLY);
     h.clock.advance(Duration.ofSeconds(1));
     assertThat(h.send(a.bind(vni, 1), src).kind()).isEqualTo(Verdict.Kind.REPLY);
     assertThat(h.send(a.bind(vni, 1), src).reason()).isEqualTo(DropReason.RATE_LIMITED);

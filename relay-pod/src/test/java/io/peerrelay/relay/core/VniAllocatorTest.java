@@ -6,7 +6,7 @@ import io.peerrelay.relay.protocol.Geneve;
 import java.util.BitSet;
 import org.junit.jupiter.api.Test;
 
-/** Tailscale's TestServer_getNextVNILocked over the whole 24-bit space (B §1.3, §8.5). */
+/** Tailscale's TestServer_getNextVNILocked over the whole 24-bit space (PROTOCOL.md §1). */
 class VniAllocatorTest {
   @Test
   void allocatesEveryVniOnceThenReportsExhaustionAndReusesAFreedOne() {

@@ -116,4 +116,18 @@ class SidePortRoutesTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> broken.answer("GET", "/metrics"))
         .hasMessage("boom");
   }
+
+  @org.junit.jupiter.api.Test
+  void sessionsAreServedToLoopbackCallersOnlyWhileProbesAndMetricsAreNot() {
+    SidePortRoutes routes = new SidePortRoutes(new FakeRelayView());
+    org.assertj.core.api.Assertions.assertThat(routes.answer("GET", "/sessions", false).status())
+        .isEqualTo(403);
+    org.assertj.core.api.Assertions.assertThat(routes.answer("GET", "/sessions", true).status())
+        .isEqualTo(200);
+    for (String open : java.util.List.of("/healthz", "/readyz", "/metrics")) {
+      org.assertj.core.api.Assertions.assertThat(routes.answer("GET", open, false).status())
+          .as(open)
+          .isNotEqualTo(403);
+    }
+  }
 }

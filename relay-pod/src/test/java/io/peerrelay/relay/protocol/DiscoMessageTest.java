@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The inner payload encodings of B §8.2 and the parse rules of B §2.3. */
+/**
+ * The inner payload encodings of Tailscale's disco_test.go and the parse rules of PROTOCOL.md §2.
+ */
 class DiscoMessageTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final String K1_HEX = "000102" + "00".repeat(27) + "1e1f";

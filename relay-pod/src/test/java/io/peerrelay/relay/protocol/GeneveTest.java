@@ -11,7 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Geneve header vectors of B §1.2 / §8.1 and the server's lenient decoding. */
+/**
+ * Geneve header vectors of PROTOCOL.md §1 and src/test/resources/relay-vectors/vectors.txt and the
+ * server's lenient decoding.
+ */
 class GeneveTest {
   private static final HexFormat HEX = HexFormat.of();
 

@@ -70,7 +70,8 @@ public final class RelayVectors {
     return locate();
   }
 
-  private static Map<String, byte[]> load(Path file) {
+  /** The named blocks of a vectors file, in file order. */
+  static Map<String, byte[]> load(Path file) {
     Map<String, byte[]> out = new LinkedHashMap<>();
     String name = null;
     int expected = 0;

@@ -22,7 +22,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Reproduces every vector of vectors.txt byte for byte (B §8.3, §8.4). */
+/**
+ * Reproduces every vector of vectors.txt byte for byte (its Tailscale part checked against
+ * libsodium when generated).
+ */
 class RelayVectorsTest {
   private static final Set<String> CHECKED = new TreeSet<>();
 
@@ -211,5 +214,21 @@ class RelayVectorsTest {
     byte[] out = new byte[32];
     Arrays.fill(out, (byte) b);
     return out;
+  }
+
+  @Test
+  void allocationRequestOfOurExtensionIsSealedByteForByte() {
+    // PROTOCOL.md §5: the 70-byte request, the issued-at stamp, zero padding to 512 bytes.
+    byte[] inner =
+        java.util.Arrays.copyOf(
+            io.peerrelay.relay.client.ClientPackets.withStamp(
+                new DiscoMessage.AllocateRequest(A.publicKey(), B.publicKey(), 7),
+                1_767_225_600_000L),
+            v("A1_alloc_inner").length);
+    assertThat(inner).isEqualTo(v("A1_alloc_inner"));
+    byte[] packet =
+        DiscoPacket.sealWithGeneve(
+            Geneve.discoControl(0), A.publicKey(), K_AS, inner, fixedNonce(200));
+    assertThat(packet).hasSize(512).isEqualTo(v("A1_alloc_packet"));
   }
 }

@@ -87,9 +87,9 @@ final class LoopbackRelay implements AutoCloseable {
 
   /**
    * Waits until the session listing shows both clients' current paths bound. The relay sends no
-   * "bound" acknowledgement (B §10), and with SO_REUSEPORT an answer and a data packet from
-   * different sockets may be handled by different event loops, so data sent right after an answer
-   * can overtake it.
+   * "bound" acknowledgement (PROTOCOL.md §7), and with SO_REUSEPORT an answer and a data packet
+   * from different sockets may be handled by different event loops, so data sent right after an
+   * answer can overtake it.
    */
   void awaitBound(RelayClient first, RelayClient second) {
     int vni = first.endpoint().vni();

@@ -28,7 +28,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The relay on real loopback sockets: the cases of testing.md §3 (the fuzz run is separate). */
+/**
+ * The relay on real loopback sockets: allocation, binds, forwarding and expiry end to end (the fuzz
+ * run is separate).
+ */
 class RelayLoopbackIT {
   private static final Duration QUIET = Duration.ofMillis(250);
   private static final Duration WAIT = Duration.ofSeconds(3);
@@ -76,7 +79,7 @@ class RelayLoopbackIT {
       UdpRelayEndpoint ep = a.allocate(WAIT);
       assertThat(ep.addrPorts()).containsExactly(relay.v4, relay.v6);
       assertThat(ep.serverDisco()).isEqualTo(relay.server.serverPublicKey());
-      // B allocates on its own and gets the very same session (Part A.2).
+      // B allocates on its own and gets the very same session (PROTOCOL.md §5).
       assertThat(b.allocate(WAIT)).isEqualTo(ep);
       // Each binds to every advertised address; only its own family's answers on loopback.
       assertThat(a.bind(WAIT)).isEqualTo(aV6 ? relay.v6 : relay.v4);
@@ -224,7 +227,7 @@ class RelayLoopbackIT {
         new LoopbackRelay(
             RelaySettings.defaults()
                 .withLifetimes(
-                    Duration.ofMillis(400), Duration.ofMillis(700), Duration.ofMillis(100)))) {
+                    Duration.ofMillis(1000), Duration.ofMillis(1500), Duration.ofMillis(100)))) {
       RelayClient a = shortLived.client(shortLived.keyA, shortLived.keyB, shortLived.v4);
       RelayClient b = shortLived.client(shortLived.keyB, shortLived.keyA, shortLived.v4);
       RelayClient c = shortLived.client(shortLived.keyA, shortLived.keyB, shortLived.v4);
@@ -234,13 +237,18 @@ class RelayLoopbackIT {
         shortLived.allocateAndBind(a, b);
         assertReceived(b, a.sendData(new byte[] {1}));
         // An allocation that never binds goes after the bind lifetime.
-        RelayClient lonely =
-            shortLived.client(shortLived.keyA, DiscoPrivateKey.generate(), shortLived.v4);
+        // Both keys of a pair must be granted for an allocation on the relay port.
+        DiscoPrivateKey nobody = DiscoPrivateKey.generate();
+        Set<io.peerrelay.relay.protocol.DiscoPublicKey> keys =
+            new HashSet<>(shortLived.server.settings().allowedClientKeys());
+        keys.add(nobody.publicKey());
+        shortLived.server.apply(shortLived.server.settings().withAllowedClientKeys(keys));
+        RelayClient lonely = shortLived.client(shortLived.keyA, nobody, shortLived.v4);
         lonely.allocate(WAIT);
         lonely.close();
         assertThat(shortLived.server.sessionCount()).isEqualTo(2);
-        Thread.sleep(1_000);
-        // Only A spoke since binding; B's silence ends the session (B §3.9).
+        Thread.sleep(2_500);
+        // Only A spoke since binding; B's silence ends the session (PROTOCOL.md §4).
         assertThat(shortLived.server.sessionCount()).isZero();
         a.sendData(new byte[] {2});
         assertNothingArrives(b);
@@ -371,19 +379,24 @@ class RelayLoopbackIT {
         RelayClient b = ab[1]) {
       InetSocketAddress elsewhere = new InetSocketAddress("127.0.0.1", relay.v4.getPort());
       relay.server.apply(
-          relay
-              .server
-              .settings()
-              .withAdvertisedEndpoints(List.of(elsewhere, relay.v6))
-              .withAllowedClientKeys(Set.of(k.a().publicKey())));
+          relay.server.settings().withAdvertisedEndpoints(List.of(elsewhere, relay.v6)));
       assertReceived(b, a.sendData(new byte[] {5}));
       assertReceived(a, b.sendData(new byte[] {6}));
       // The granted side sees the new endpoint list on re-allocation; same session.
       UdpRelayEndpoint again = a.allocate(WAIT);
       assertThat(again.vni()).isEqualTo(a.endpoint().vni());
       assertThat(again.addrPorts()).containsExactly(elsewhere, relay.v6);
-      // The revoked side gets nothing new.
+      // Revoking B ends the pair's session within the reload (issue 9.4): no more forwarding,
+      // and neither side gets the pair allocated again.
+      Set<io.peerrelay.relay.protocol.DiscoPublicKey> keys =
+          new HashSet<>(relay.server.settings().allowedClientKeys());
+      keys.remove(k.b().publicKey());
+      relay.server.apply(relay.server.settings().withAllowedClientKeys(keys));
+      a.sendData(new byte[] {7});
+      assertNothingArrives(b);
       assertThatThrownBy(() -> b.allocate(Duration.ofMillis(600)))
+          .isInstanceOf(TimeoutException.class);
+      assertThatThrownBy(() -> a.allocate(Duration.ofMillis(600)))
           .isInstanceOf(TimeoutException.class);
     }
   }
