@@ -61,12 +61,7 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
     ByteBuf content = packet.content();
     try {
       ByteBuffer view = content.internalNioBuffer(content.readerIndex(), content.readableBytes());
-      // Control packets and plain disco (a tailnet peer's ping to this node) carry crypto work:
-      // they go to the control lane, never decided on a forwarding thread.
-      if (control != null
-          && view.remaining() >= Geneve.LENGTH
-          && (Geneve.controlAt(view, view.position())
-              || view.get(view.position()) == DiscoPacket.MAGIC_FIRST_BYTE)) {
+      if (control != null && toControlLane(view)) {
         control.offer(view, packet.sender(), v6, ctx.channel());
         return;
       }
@@ -127,5 +122,23 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
     if (logErrors.getAsBoolean()) {
       LOG.log(Level.WARNING, "relay socket " + ctx.channel().localAddress() + ": " + cause, cause);
     }
+  }
+
+  /**
+   * Allocation requests (VNI 0: X25519 for a new key) and plain disco (a tailnet peer's ping: a box
+   * opened with its key) go to the control lane, so no forwarding thread does that work. Binds on a
+   * session's VNI stay here, in order with the data that follows them: their box key was computed
+   * at allocation, and a client's first ping through the relay, sent right after its bind answer,
+   * must not overtake that answer (Tailscale's client then judges the path dead).
+   */
+  private static boolean toControlLane(ByteBuffer view) {
+    int at = view.position();
+    if (view.remaining() < Geneve.LENGTH) {
+      return false;
+    }
+    if (view.get(at) == DiscoPacket.MAGIC_FIRST_BYTE) {
+      return true;
+    }
+    return Geneve.controlAt(view, at) && Geneve.vniAt(view, at) == 0;
   }
 }
