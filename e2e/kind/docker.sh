@@ -60,7 +60,9 @@ if [ "$bnd" != "$full" ]; then
 fi
 log "starting dockerd (log: $state/dockerd.log)"
 # From / and in its own session, so the daemon is no child of a test run and holds no checkout dir.
-(cd / && setsid dockerd "${args[@]}" > "$state/dockerd.log" 2>&1 < /dev/null &)
+# setsid -f forks and returns at once: no shell of this script stays behind holding the caller's
+# stdout (a pipe into `sed` in cluster.sh waited for EOF forever when dockerd was started cold).
+(cd / && setsid -f dockerd "${args[@]}" > "$state/dockerd.log" 2>&1 < /dev/null)
 for _ in $(seq 1 120); do
   docker info >/dev/null 2>&1 && break
   sleep 0.5
