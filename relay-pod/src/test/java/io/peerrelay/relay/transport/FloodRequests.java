@@ -1,4 +1,4 @@
-package io.peerrelay.relay.server;
+package io.peerrelay.relay.transport;
 
 import io.peerrelay.relay.client.ClientPackets;
 import io.peerrelay.relay.protocol.AllocationStamp;

@@ -1,4 +1,4 @@
-package io.peerrelay.relay.server;
+package io.peerrelay.relay.transport;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -1,4 +1,4 @@
-package io.peerrelay.relay.server;
+package io.peerrelay.relay.transport;
 
 /**
  * Where and how the relay's UDP port is opened.

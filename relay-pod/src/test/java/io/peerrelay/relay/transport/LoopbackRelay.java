@@ -1,4 +1,4 @@
-package io.peerrelay.relay.server;
+package io.peerrelay.relay.transport;
 
 import io.peerrelay.relay.client.RelayClient;
 import io.peerrelay.relay.core.DropReason;

@@ -1,4 +1,4 @@
-package io.peerrelay.relay.server;
+package io.peerrelay.relay.transport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;

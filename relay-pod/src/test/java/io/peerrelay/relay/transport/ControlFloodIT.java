@@ -1,4 +1,4 @@
-package io.peerrelay.relay.server;
+package io.peerrelay.relay.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
