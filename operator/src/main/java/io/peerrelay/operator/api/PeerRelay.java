@@ -34,6 +34,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Endpoints",
     jsonPath = ".status.endpointSummary",
     type = AdditionalPrinterColumn.Type.STRING)
+// Shown by `kubectl get pr -o wide` only (priority 1): the default listing stays narrow.
+@AdditionalPrinterColumn(
+    name = "Exposure",
+    jsonPath = ".spec.exposure.type",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

@@ -35,7 +35,7 @@ class CrdDriftTest {
             + committed
             + "\n(or run `mvn -pl operator process-classes && cp operator/target/classes/"
             + "META-INF/fabric8/*.yml crds/` from the project root), refresh the chart's copy"
-            + " (`cp crds/*.yml helm/peerrelay/crds/`) and commit them.";
+            + " (`cp crds/*.yml helm/peerrelay/files/crds/`) and commit them.";
     assertThat(committed).as(fix).isRegularFile();
     List<String> want = Files.readAllLines(generated, StandardCharsets.UTF_8);
     List<String> have = Files.readAllLines(committed, StandardCharsets.UTF_8);

@@ -27,11 +27,12 @@ class ChartDriftTest {
   @ParameterizedTest
   @MethodSource("crdFiles")
   void chartCrdEqualsGeneratedCrd(String file) throws IOException {
-    Path copy = CHART.resolve("crds").resolve(file);
+    Path copy = CHART.resolve("files/crds").resolve(file);
     assertThat(copy)
         .as(
-            "helm/peerrelay/crds/%s is a copy of crds/%s; refresh it with: cp crds/*.yml %s/",
-            file, file, "helm/peerrelay/crds")
+            "helm/peerrelay/files/crds/%s is a copy of crds/%s (templates/crds/crds.yaml renders"
+                + " it); refresh it with: cp crds/*.yml %s/",
+            file, file, "helm/peerrelay/files/crds")
         .exists()
         .hasSameTextualContentAs(ROOT.resolve("crds").resolve(file));
   }
@@ -39,11 +40,19 @@ class ChartDriftTest {
   @Test
   void chartHasNoStaleCrd() throws IOException {
     List<String> sources = crdFiles().toList();
-    try (Stream<Path> s = Files.list(CHART.resolve("crds"))) {
+    try (Stream<Path> s = Files.list(CHART.resolve("files/crds"))) {
       assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
-          .as("helm/peerrelay/crds must hold exactly the files of crds/")
+          .as("helm/peerrelay/files/crds must hold exactly the files of crds/")
           .isEqualTo(sources);
     }
+  }
+
+  @Test
+  void chartHasNoCrdsFolder() {
+    // Helm installs a chart's crds/ once and never upgrades it; the CRDs are templates instead.
+    assertThat(CHART.resolve("crds"))
+        .as("helm/peerrelay/crds/ must not exist: the CRDs live in files/crds/ (templated)")
+        .doesNotExist();
   }
 
   @Test
