@@ -6,29 +6,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A real Kubernetes control plane on loopback: etcd, kube-apiserver and kube-controller-manager,
@@ -61,104 +48,35 @@ public final class LocalControlPlane implements AutoCloseable {
     try {
       cp.startAll();
       return cp;
-    } catch (RuntimeException | IOException | java.security.GeneralSecurityException e) {
+    } catch (RuntimeException | IOException | GeneralSecurityException e) {
       String logs = cp.tailLogs();
       cp.close();
       throw new IllegalStateException("the local control plane failed to start: " + e + logs, e);
     }
   }
 
-  private void startAll() throws IOException, java.security.GeneralSecurityException {
+  private void startAll() throws IOException, GeneralSecurityException {
     long t0 = System.nanoTime();
     ToolPaths tools = ToolPaths.locate();
-    Path etcd = tools.binary("etcd");
-    Path apiserver = tools.binary("kube-apiserver");
-    Path kcm = tools.binary("kube-controller-manager");
     deleteRecursively(dir);
     Files.createDirectories(dir);
 
-    int etcdClient = freePort();
-    int etcdPeer = freePort();
+    EtcdProcess.Started etcd = EtcdProcess.start(tools.binary("etcd"), dir);
+    processes.add(etcd.process());
+    waitFor("etcd /health", () -> Probes.httpOk(etcd.clientUrl() + "/health", null));
+
+    ApiServerProcess.Started api =
+        ApiServerProcess.start(tools.binary("kube-apiserver"), dir, etcd.clientUrl());
+    processes.add(api.process());
+    server = api.server();
+    token = api.token();
+    waitFor("kube-apiserver /readyz", () -> Probes.httpOk(server + "/readyz", token));
+    caPem = Files.readString(ApiServerProcess.caFile(api));
+    Path kubeconfig = Files.writeString(kubeconfigPath(), kubeconfig());
+
     processes.add(
-        ManagedProcess.start(
-            "etcd",
-            dir.resolve("etcd.log"),
-            List.of(
-                etcd.toString(),
-                "--name=default",
-                "--data-dir=" + dir.resolve("etcd-data"),
-                "--listen-client-urls=http://127.0.0.1:" + etcdClient,
-                "--advertise-client-urls=http://127.0.0.1:" + etcdClient,
-                "--listen-peer-urls=http://127.0.0.1:" + etcdPeer,
-                "--initial-advertise-peer-urls=http://127.0.0.1:" + etcdPeer,
-                "--initial-cluster=default=http://127.0.0.1:" + etcdPeer,
-                "--unsafe-no-fsync=true",
-                "--log-level=warn")));
-    waitFor("etcd /health", () -> httpOk("http://127.0.0.1:" + etcdClient + "/health", null));
-
-    // Service-account signing key: the API server signs tokens with it, the controller manager's
-    // token controller needs the same key.
-    KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-    gen.initialize(2048);
-    KeyPair sa = gen.generateKeyPair();
-    Path saKey = write("sa.key", pem("PRIVATE KEY", sa.getPrivate().getEncoded()));
-    Path saPub = write("sa.pub", pem("PUBLIC KEY", sa.getPublic().getEncoded()));
-
-    byte[] raw = new byte[24];
-    new SecureRandom().nextBytes(raw);
-    token = HexFormat.of().formatHex(raw);
-    Path tokens = write("tokens.csv", token + ",peerrelay-admin,peerrelay-admin,system:masters\n");
-
-    int apiPort = freePort();
-    Path certDir = dir.resolve("apiserver-certs");
-    processes.add(
-        ManagedProcess.start(
-            "kube-apiserver",
-            dir.resolve("kube-apiserver.log"),
-            List.of(
-                apiserver.toString(),
-                "--etcd-servers=http://127.0.0.1:" + etcdClient,
-                "--bind-address=127.0.0.1",
-                "--advertise-address=127.0.0.1",
-                "--secure-port=" + apiPort,
-                "--cert-dir=" + certDir,
-                "--token-auth-file=" + tokens,
-                "--authorization-mode=Node,RBAC",
-                "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-                "--service-account-key-file=" + saPub,
-                "--service-account-signing-key-file=" + saKey,
-                "--service-cluster-ip-range=10.96.0.0/16",
-                "--allow-privileged=true",
-                "--enable-priority-and-fairness=false",
-                "--profiling=false",
-                "--v=0")));
-    server = "https://127.0.0.1:" + apiPort;
-    waitFor("kube-apiserver /readyz", () -> httpOk(server + "/readyz", token));
-    // The API server generates a self-signed serving certificate and its CA in --cert-dir; the
-    // bundle is what clients trust.
-    caPem = Files.readString(certDir.resolve("apiserver.crt"));
-    Path kubeconfig = write("kubeconfig", kubeconfig());
-
-    int kcmPort = freePort();
-    processes.add(
-        ManagedProcess.start(
-            "kube-controller-manager",
-            dir.resolve("kube-controller-manager.log"),
-            List.of(
-                kcm.toString(),
-                "--kubeconfig=" + kubeconfig,
-                "--authentication-kubeconfig=" + kubeconfig,
-                "--authorization-kubeconfig=" + kubeconfig,
-                "--bind-address=127.0.0.1",
-                "--secure-port=" + kcmPort,
-                "--cert-dir=" + dir.resolve("kcm-certs"),
-                "--leader-elect=false",
-                "--use-service-account-credentials=false",
-                "--service-account-private-key-file=" + saKey,
-                "--root-ca-file=" + certDir.resolve("apiserver.crt"),
-                "--cluster-name=peerrelay-test",
-                "--v=0")));
-
+        ControllerManagerProcess.start(
+            tools.binary("kube-controller-manager"), dir, kubeconfig, api));
     client = newClient();
     version = client.getKubernetesVersion().getGitVersion();
     // The controller manager is working once its service-account controller has created the
@@ -277,74 +195,6 @@ public final class LocalControlPlane implements AutoCloseable {
       sleep(200);
     }
     throw new IllegalStateException(what + " not ready after " + START_TIMEOUT.toSeconds() + " s");
-  }
-
-  private static boolean httpOk(String url, String bearer) {
-    try {
-      HttpClient http = HttpClient.newBuilder().sslContext(trustAll()).build();
-      HttpRequest.Builder req =
-          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2));
-      if (bearer != null) {
-        req.header("Authorization", "Bearer " + bearer);
-      }
-      return http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  // Only for the readiness probe before the CA file exists; the clients verify the CA.
-  private static SSLContext trustAll() {
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(
-          null,
-          new TrustManager[] {
-            new X509TrustManager() {
-              @Override
-              public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-              @Override
-              public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-              @Override
-              public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-              }
-            }
-          },
-          new SecureRandom());
-      return ctx;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
-  }
-
-  private Path write(String name, String content) throws IOException {
-    Path p = dir.resolve(name);
-    Files.writeString(p, content);
-    return p;
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private String tailLogs() {
