@@ -195,3 +195,28 @@ print_times() {
   local t
   for t in "${e2e_times[@]}"; do log "  $t"; done
 }
+
+# --- the Go test programs -----------------------------------------------------------------------
+# go_cmd NAME: builds e2e/go/cmd/NAME (one module, tailscale.com pinned in its go.mod) into the
+# tools cache, keyed by a digest of go.mod, go.sum, the program's and the shared internal
+# packages' sources; prints the binary's path. A second run with the same sources builds nothing.
+go_cmd() {
+  local name=$1 mod
+  mod=$(cd "$(dirname "${BASH_SOURCE[0]}")/go" && pwd)
+  command -v go >/dev/null 2>&1 \
+    || die "no Go toolchain on PATH: install Go >= 1.26.6 (official tarball from go.dev/dl; Debian's golang-go >= 1.21 also works, it fetches Go 1.26.6 itself) and run again"
+  local digest
+  digest=$(cd "$mod" && find go.mod go.sum "cmd/$name" internal -name '*.go' -o -name 'go.*' -type f \
+    | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-10)
+  local bin=${PEERRELAY_TOOLS_CACHE:-$HOME/.cache/peerrelay/tools}/$name-$digest/$name
+  if [ ! -x "$bin" ]; then
+    log "building e2e/go/cmd/$name (tailscale.com $(awk '$1 == "tailscale.com" {print $2}' "$mod/go.mod")) ..."
+    local t=$SECONDS
+    mkdir -p "$(dirname "$bin")"
+    (cd "$mod" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin.tmp" "./cmd/$name") >&2 \
+      || die "building e2e/go/cmd/$name failed (see the go output above); the Go module proxy must be reachable on a cold cache"
+    mv "$bin.tmp" "$bin"
+    log "$name built in $((SECONDS - t)) s"
+  fi
+  echo "$bin"
+}

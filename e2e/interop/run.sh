@@ -7,8 +7,9 @@
 #
 #   e2e/interop/run.sh [JAR]     JAR default: relay-pod/target/quarkus-app/quarkus-run.jar
 #
-# Builds the Go harness into $PEERRELAY_TOOLS_CACHE (default ~/.cache/peerrelay/tools), keyed by
-# a digest of go.sum and main.go; builds nothing Java. Exit 0 only when both directions pass.
+# Builds the Go harness (e2e/go/cmd/interop) into $PEERRELAY_TOOLS_CACHE (default
+# ~/.cache/peerrelay/tools), keyed by a digest of its sources; builds nothing Java. Exit 0 only
+# when both directions pass.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,29 +18,12 @@ E2E_TAG=interop
 # shellcheck source=../lib.sh
 . "$root/e2e/lib.sh"
 jar=${1:-$root/relay-pod/target/quarkus-app/quarkus-run.jar}
-cache=${PEERRELAY_TOOLS_CACHE:-$HOME/.cache/peerrelay/tools}
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 [ -f "$jar" ] || die "no relay jar at $jar (build it: mvn -B -pl relay-pod -am package -DskipTests)"
-# tailscale.com v1.102.3 says go 1.26.6: an older Go >= 1.21 fetches that toolchain by itself
-# (GOTOOLCHAIN=auto, the default); with GOTOOLCHAIN=local it must be Go >= 1.26.6.
-command -v go >/dev/null 2>&1 || die "no Go toolchain on PATH: install Go >= 1.26.6 (official tarball from go.dev/dl; Debian's golang-go >= 1.21 also works, it fetches Go 1.26.6 itself) and run again"
-
-# --- the harness binary, cached -----------------------------------------------------------------
-digest=$(cat "$here/go.sum" "$here/go.mod" "$here/main.go" | sha256sum | cut -c1-10)
-bin="$cache/interop-$digest/interop"
-if [ -x "$bin" ]; then
-  log "harness cached at $bin"
-else
-  log "building the harness (tailscale.com $(awk '$1 == "tailscale.com" {print $2} $2 == "tailscale.com" {print $3}' "$here/go.mod")) ..."
-  t=$SECONDS
-  mkdir -p "$(dirname "$bin")"
-  (cd "$here" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin.tmp" .) \
-    || die "building the harness failed (see the go output above); the Go module proxy must be reachable on a cold cache"
-  mv "$bin.tmp" "$bin"
-  log "harness built in $((SECONDS - t)) s"
-fi
-
+# The harness, e2e/go/cmd/interop (tailscale.com v1.102.3 says go 1.26.6: an older Go >= 1.21
+# fetches that toolchain by itself with GOTOOLCHAIN=auto, the default).
+bin=$(go_cmd interop)
 work=$(work_dir interop)
 loopback 127.0.0.1
 http_ok() { "$bin" httpok "http://127.0.0.1:$1$2"; }
