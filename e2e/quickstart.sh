@@ -11,13 +11,21 @@
 #      pod, shows the PeerRelay status and the relay's metrics and sessions, and keeps the cluster
 #      up until Ctrl-C (it prints the KUBECONFIG to use).
 # QUICKSTART_EXIT=1 stops after step 5; the cluster is deleted on exit unless QUICKSTART_KEEP=1.
+# A relay that does not become Ready fails the run (exit 1) with its pod's description and logs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export KIND_CLUSTER=${KIND_CLUSTER:-peerrelay-quickstart}
-klog_tag=quickstart
+E2E_TAG=quickstart klog_tag=quickstart
+# shellcheck source=lib.sh
+. e2e/lib.sh
+# shellcheck source=kind/lib.sh
 . e2e/kind/lib.sh
 ns=quickstart
+# The relay's UDP port, said explicitly (it is also the operator's default): not tailscaled's
+# 41641, so a tailscaled on the same node or laptop keeps its port; not 3478 (STUN, which a
+# tailnet's DERP servers use).
+udp_port=40000
 work=${QUICKSTART_DIR:-$root/target/quickstart}
 rm -rf "$work" && mkdir -p "$work"
 t0=$SECONDS
@@ -31,13 +39,24 @@ finish() {
   fi
 }
 
+# not_ready: the PeerRelay did not become Ready; show why and fail the run.
+not_ready() {
+  log "the PeerRelay did not become Ready within 300 s; what Kubernetes says:"
+  kubectl -n "$ns" get peerrelay local -o jsonpath='{.status}' 2>&1 | jq . >&2 || true
+  kubectl -n "$ns" describe pods -l peerrelay.io/relay=local >&2 || true
+  kubectl -n "$ns" logs -l peerrelay.io/relay=local --all-containers --tail=50 >&2 || true
+  kubectl -n peerrelay-system logs deploy/peerrelay --tail=50 >&2 || true
+  die "the relay pod is not Ready (its description and logs above)"
+}
+
 e2e/install-deps.sh
-e2e/tools/build.sh >/dev/null
+# The pinned tools, kubectl and kind included (built from the Go modules of e2e/tools/versions.env),
+# so that the kubectl used here is never one that happens to be on PATH.
+e2e/tools/build.sh kind >/dev/null
 say "building the project (tests skipped; run e2e/test-all.sh for them)"
 mvn -B -q -ntp -Dmaven.test.skip=true -Dspotless.check.skip=true package
 say "a real Kubernetes cluster: kind, two nodes"
-trap finish EXIT
-trap 'exit 130' INT TERM
+on_exit finish
 e2e/kind/cluster.sh up
 kind_tools
 say "the operator and relay images, from the Dockerfile"
@@ -71,11 +90,12 @@ kind: PeerRelay
 metadata: {name: local, namespace: $ns, labels: {peerrelay.io/pool: local}}
 spec:
   replicas: 1
+  udpPort: $udp_port
   image: peerrelay/relay:e2e
   exposure: {type: NodeAddress, nodeAddressType: InternalIP}
 YAML
 kubectl apply -f "$work/quickstart.yaml"
-kubectl -n "$ns" wait --for=condition=Ready peerrelay/local --timeout=300s
+kubectl -n "$ns" wait --for=condition=Ready peerrelay/local --timeout=300s || not_ready
 kubectl -n "$ns" get statefulset,pods,configmap,secret -l peerrelay.io/relay=local -o wide
 endpoint=$(kubectl -n "$ns" get peerrelay local -o jsonpath='{.status.endpoints[0].address}')
 server=$(kubectl -n "$ns" get peerrelay local -o jsonpath='{.status.replicaStatuses[0].publicKey}')
@@ -90,11 +110,12 @@ ping_one() { # OWN PEER
 }
 ping_one a b & pa=$!
 ping_one b a & pb=$!
-wait $pa; wait $pb
+wait $pa || die "client a did not reach b through the relay pod (its output above)"
+wait $pb || die "client b did not reach a through the relay pod (its output above)"
 
 say "the PeerRelay as Kubernetes sees it"
 kubectl -n "$ns" get peerrelays.peerrelay.io -o wide
-kubectl -n "$ns" get peerrelays.peerrelay.io local -o jsonpath='{.status}' | python3 -m json.tool
+kubectl -n "$ns" get peerrelays.peerrelay.io local -o jsonpath='{.status}' | jq .
 say "relay metrics (through the API server's pod proxy)"
 kubectl get --raw "/api/v1/namespaces/$ns/pods/$pod:9090/proxy/metrics" | grep -E '^(tailscaled_peer_relay|peerrelay_allocations)' || true
 # /sessions (client addresses) answers on the relay's loopback only: ask from inside the pod.

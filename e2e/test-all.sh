@@ -2,58 +2,52 @@
 # The whole test suite, on a fresh machine: installs what is missing, builds the real control
 # plane from Go modules (cached), then runs formatting checks, unit tests (*Test) and integration
 # tests (*IT: real kube-apiserver, real UDP sockets) for every module, the NAT lab, the interop
-# harness and the kind e2e (a real cluster with the project's images). Each stage prints its time.
+# harness, the tailnet lab and the kind e2e (a real cluster with the project's images); what each
+# layer proves: e2e/TESTING.md. Each stage prints its time and result; a table closes the run.
+# The leftover check (no process started by the tests still running) runs from the exit trap, so
+# it runs after a failed stage or a Ctrl-C too, and fails a run that leaves something behind.
+# Extra arguments go to mvn verify (e.g. -pl operator).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+E2E_TAG=test-all
+# shellcheck source=lib.sh
+. e2e/lib.sh
 
 start=$SECONDS
-times=()
-# stage NAME CMD...: runs one stage and records how long it took.
-stage() {
-  local name=$1 t=$SECONDS; shift
-  echo "[test-all] ---- $name" >&2
-  "$@"
-  times+=("$(printf '%-28s %5d s' "$name" $((SECONDS - t)))")
-  echo "[test-all] ---- $name: $((SECONDS - t)) s" >&2
+jar=relay-pod/target/quarkus-app/quarkus-run.jar
+finish() {
+  timed "leftovers check" e2e/check-leftovers.sh || { [ "$E2E_RC" != 0 ] || E2E_RC=1; }
+  print_times
+  case $E2E_RC in
+    0) log "PASS in $((SECONDS - start)) s" ;;
+    130 | 143) log "interrupted after $((SECONDS - start)) s" ;;
+    *) log "FAILED (exit $E2E_RC) after $((SECONDS - start)) s" ;;
+  esac
 }
-report() {
-  echo "[test-all] stage times:" >&2
-  for t in "${times[@]}"; do echo "[test-all]   $t" >&2; done
-}
-trap report EXIT
+on_exit finish
 
-stage "install-deps" e2e/install-deps.sh
-stage "tools (Go, cached)" sh -c 'e2e/tools/build.sh >/dev/null'
-stage "mvn verify" mvn -B -ntp verify "$@"
-# The NAT lab needs root (network namespaces, iptables) and the relay jar that verify built.
-if [ "$(id -u)" = 0 ] && [ -f relay-pod/target/quarkus-app/quarkus-run.jar ]; then
-  stage "NAT lab" e2e/natlab/run.sh
+timed "install-deps" e2e/install-deps.sh
+timed "tools (Go, cached)" sh -c 'e2e/tools/build.sh >/dev/null'
+timed "mvn verify" mvn -B -ntp verify "$@"
+# The labs need the relay jar that verify built (absent when -pl leaves relay-pod out). The NAT
+# and tailnet labs need root and network namespaces: they exit 77 (SKIPPED) where they cannot.
+if [ -f "$jar" ]; then
+  timed "NAT lab" e2e/natlab/run.sh "$jar"
+  # Tailscale's own code (tailscale.com v1.102.3, built with Go into the tools cache); loopback.
+  timed "interop" e2e/interop/run.sh "$jar"
+  # Stock tailscaled clients behind hard NATs find the relay through a real control server's
+  # netmap (Tailscale's testcontrol, DERP, STUN).
+  timed "tailnet lab" e2e/tailnet/run.sh --relay both --jar "$jar"
 else
-  echo "[test-all] SKIPPED the NAT lab (e2e/natlab/run.sh): it needs root and relay-pod's jar" >&2
-fi
-# Interop with Tailscale's own code (tailscale.com v1.102.3, built with Go into the tools cache):
-# loopback only, no root; it needs the relay jar that verify built.
-if [ -f relay-pod/target/quarkus-app/quarkus-run.jar ]; then
-  stage "interop" e2e/interop/run.sh relay-pod/target/quarkus-app/quarkus-run.jar
-else
-  echo "[test-all] SKIPPED the interop harness (e2e/interop/run.sh): it needs relay-pod's jar" >&2
-fi
-# The tailnet lab: stock tailscaled clients behind hard NATs use a peer relay found through a real
-# control server's netmap (Tailscale's testcontrol, DERP, STUN, built with Go into the tools cache).
-if [ "$(id -u)" = 0 ] && [ -f relay-pod/target/quarkus-app/quarkus-run.jar ]; then
-  stage "tailnet lab" e2e/tailnet/run.sh --relay both
-else
-  echo "[test-all] SKIPPED the tailnet lab (e2e/tailnet/run.sh): it needs root and relay-pod's jar" >&2
+  for s in "NAT lab" interop "tailnet lab"; do not_run "$s" "no relay jar at $jar"; done
 fi
 # The kind e2e: a real cluster, images built from the Dockerfile with the jars verify built.
 # Needs a running Docker or root to start one (e2e/kind/docker.sh); PEERRELAY_SKIP_KIND=1 skips it.
 if [ "${PEERRELAY_SKIP_KIND:-0}" = 1 ]; then
-  echo "[test-all] SKIPPED the kind e2e (PEERRELAY_SKIP_KIND=1)" >&2
+  not_run "kind e2e" "PEERRELAY_SKIP_KIND=1"
 elif [ "$(id -u)" = 0 ] || docker info >/dev/null 2>&1; then
-  stage "kind e2e" e2e/kind/run.sh
+  timed "kind e2e" e2e/kind/run.sh
 else
-  echo "[test-all] SKIPPED the kind e2e (e2e/kind/run.sh): no running Docker and not root to start one" >&2
+  not_run "kind e2e" "no running Docker and not root to start one"
 fi
-stage "leftovers check" e2e/check-leftovers.sh
-echo "[test-all] done in $((SECONDS - start)) s"

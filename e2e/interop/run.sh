@@ -1,70 +1,31 @@
 #!/usr/bin/env bash
-# Interop with Tailscale's own code (testing.md §3), both directions, on loopback only:
+# Interop with Tailscale's own code (the interop layer of e2e/TESTING.md), both directions, on
+# loopback only:
 #   (a) Tailscale's disco/Geneve/key packages (tailscale.com, pinned in go.mod) drive our relay
 #       (`peer-relay serve`): allocation on VNI 0, bind handshake, data and ping/pong both ways;
 #   (b) Tailscale's own udprelay.Server forwards between two `peer-relay ping` processes.
 #
 #   e2e/interop/run.sh [JAR]     JAR default: relay-pod/target/quarkus-app/quarkus-run.jar
 #
-# Builds the Go harness into $PEERRELAY_TOOLS_CACHE (default ~/.cache/peerrelay/tools), keyed by
-# a digest of go.sum and main.go; builds nothing Java. Exit 0 only when both directions pass.
+# Builds the Go harness (e2e/go/cmd/interop) into $PEERRELAY_TOOLS_CACHE (default
+# ~/.cache/peerrelay/tools), keyed by a digest of its sources; builds nothing Java. Exit 0 only
+# when both directions pass.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+E2E_TAG=interop
+# shellcheck source=../lib.sh
+. "$root/e2e/lib.sh"
 jar=${1:-$root/relay-pod/target/quarkus-app/quarkus-run.jar}
-cache=${PEERRELAY_TOOLS_CACHE:-$HOME/.cache/peerrelay/tools}
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
-log() { printf '[interop] %s\n' "$*" >&2; }
-die() { printf '[interop] FAIL %s\n' "$*" >&2; exit 1; }
-
 [ -f "$jar" ] || die "no relay jar at $jar (build it: mvn -B -pl relay-pod -am package -DskipTests)"
-# tailscale.com v1.102.3 says go 1.26.6: an older Go >= 1.21 fetches that toolchain by itself
-# (GOTOOLCHAIN=auto, the default); with GOTOOLCHAIN=local it must be Go >= 1.26.6.
-command -v go >/dev/null 2>&1 || die "no Go toolchain on PATH: install Go >= 1.26.6 (official tarball from go.dev/dl; Debian's golang-go >= 1.21 also works, it fetches Go 1.26.6 itself) and run again"
-
-# --- the harness binary, cached -----------------------------------------------------------------
-digest=$(cat "$here/go.sum" "$here/go.mod" "$here/main.go" | sha256sum | cut -c1-10)
-bin="$cache/interop-$digest/interop"
-if [ -x "$bin" ]; then
-  log "harness cached at $bin"
-else
-  log "building the harness (tailscale.com $(awk '$1 == "tailscale.com" {print $2} $2 == "tailscale.com" {print $3}' "$here/go.mod")) ..."
-  t=$SECONDS
-  mkdir -p "$(dirname "$bin")"
-  (cd "$here" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$bin.tmp" .) \
-    || die "building the harness failed (see the go output above); the Go module proxy must be reachable on a cold cache"
-  mv "$bin.tmp" "$bin"
-  log "harness built in $((SECONDS - t)) s"
-fi
-
-# --- processes we start, stopped on any exit --------------------------------------------------
-work=$(mktemp -d "${TMPDIR:-/tmp}/peerrelay-interop.XXXXXX")
-pids=()
-cleanup() {
-  local rc=$?
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ "$rc" != 0 ]; then
-    for f in "$work"/*.log; do [ -f "$f" ] && { echo "----- $f" >&2; tail -n 30 "$f" >&2; }; done
-  fi
-  rm -rf "$work"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 200 ms.
-wait_for() {
-  local limit=$1 what=$2
-  shift 2
-  local end=$((SECONDS + limit))
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $end ] || die "$what not within $limit s"
-    sleep 0.2
-  done
-}
+# The harness, e2e/go/cmd/interop (tailscale.com v1.102.3 says go 1.26.6: an older Go >= 1.21
+# fetches that toolchain by itself with GOTOOLCHAIN=auto, the default).
+bin=$(go_cmd interop)
+work=$(work_dir interop)
+loopback 127.0.0.1
 http_ok() { "$bin" httpok "http://127.0.0.1:$1$2"; }
 jvm=(-Xmx128m -XX:TieredStopAtLevel=1 -jar "$jar")
 
@@ -80,7 +41,7 @@ mapfile -t kc < <("$bin" keygen)
 mapfile -t kd < <("$bin" keygen)
 # IPv6 too when the host has ::1 (a fresh key pair: a new session, not a re-bind of the IPv4 one).
 has_v6=false
-grep -qi '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null && has_v6=true
+grep -qi '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null && has_v6=true && loopback ::1
 cat > "$work/relay.yaml" <<EOF
 version: 1
 udpPort: $udp
@@ -94,10 +55,8 @@ allowedClientKeys:
   - ${kd[1]}
 shutdown: {drain: 1s}
 EOF
-"$java" "${jvm[@]}" serve --config "$work/relay.yaml" --bind-v4 127.0.0.1 --bind-v6 ::1 --threads 1 \
-  > "$work/relay.log" 2>&1 &
-relay_pid=$!
-pids+=($relay_pid)
+spawn "$work/relay.log" "$java" "${jvm[@]}" serve --config "$work/relay.yaml" --bind-v4 127.0.0.1 --bind-v6 ::1 --threads 1
+relay_pid=$LAST_PID
 wait_for 60 "peer-relay serve ready on 127.0.0.1:$http" http_ok "$http" /readyz
 log "(a) peer-relay serve ready: UDP 127.0.0.1:$udp, server key $server_key"
 # client_run NAME RELAY_ADDR KEY_A KEY_B: one run of Tailscale's client packages against our relay.
@@ -125,8 +84,7 @@ kill "$relay_pid" && { wait "$relay_pid" || true; }
 start=$SECONDS
 tport=$("$bin" freeport)
 tapi=$("$bin" freeport)
-"$bin" server --port "$tport" --http "127.0.0.1:$tapi" > "$work/tailscale-server.log" 2>&1 &
-pids+=($!)
+spawn "$work/tailscale-server.log" "$bin" server --port "$tport" --http "127.0.0.1:$tapi"
 wait_for 30 "Tailscale's udprelay.Server API on 127.0.0.1:$tapi" http_ok "$tapi" /metrics
 "$java" "${jvm[@]}" keygen --out "$work/a.key" > "$work/a.pub"
 "$java" "${jvm[@]}" keygen --out "$work/b.key" > "$work/b.pub"
@@ -135,12 +93,10 @@ read -r vni tskey < <("$bin" allocate --api "http://127.0.0.1:$tapi" --a "$(cat 
 log "(b) Tailscale's udprelay.Server on UDP $tport allocated VNI $vni, server key $tskey: $(cat "$work/allocate.log")"
 before=$("$bin" forwarded --metrics-url "http://127.0.0.1:$tapi/metrics")
 ping_args=(--relay "127.0.0.1:$tport" --server-key "$tskey" --vni "$vni" --count 3 --interval 300ms --timeout 40s --linger 3s)
-"$java" "${jvm[@]}" ping --key-file "$work/a.key" --peer "$(cat "$work/b.pub")" "${ping_args[@]}" > "$work/ping-a.log" 2>&1 &
-pa=$!
-pids+=($pa)
-"$java" "${jvm[@]}" ping --key-file "$work/b.key" --peer "$(cat "$work/a.pub")" "${ping_args[@]}" > "$work/ping-b.log" 2>&1 &
-pb=$!
-pids+=($pb)
+spawn "$work/ping-a.log" "$java" "${jvm[@]}" ping --key-file "$work/a.key" --peer "$(cat "$work/b.pub")" "${ping_args[@]}"
+pa=$LAST_PID
+spawn "$work/ping-b.log" "$java" "${jvm[@]}" ping --key-file "$work/b.key" --peer "$(cat "$work/a.pub")" "${ping_args[@]}"
+pb=$LAST_PID
 # ping gives up by itself after --timeout 40s; wait has no timeout of its own, so this is bounded.
 wait "$pa" || die "(b) peer-relay ping A through Tailscale's server exited $?"
 wait "$pb" || die "(b) peer-relay ping B through Tailscale's server exited $?"

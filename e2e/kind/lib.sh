@@ -2,6 +2,9 @@
 # shellcheck shell=bash
 kind_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 kind_root=$(cd "$kind_here/../.." && pwd)
+# shellcheck source=../lib.sh
+E2E_TAG=${E2E_TAG:-${klog_tag:-kind}}
+. "$kind_root/e2e/lib.sh"
 # shellcheck source=../tools/versions.env
 . "$kind_root/e2e/tools/versions.env"
 KIND_CLUSTER=${KIND_CLUSTER:-peerrelay}

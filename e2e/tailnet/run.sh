@@ -3,7 +3,8 @@
 # NATs find a peer relay the way they do on a real tailnet (relay-target in their packet filter,
 # AllocateUDPRelayEndpointRequest over DERP) and move bulk data through it; a client without the
 # grant gets no allocation and stays on DERP. Control, DERP and STUN are Tailscale's own code
-# (main.go). Everything runs in network namespaces this script makes and deletes. Needs root.
+# (main.go). Everything runs in network namespaces this script makes and deletes. Needs root;
+# without root or network namespaces it prints SKIPPED and exits 77 (e2e/lib.sh).
 #
 #   e2e/tailnet/run.sh [--relay stock|ours|both] [--mib N] [--jar PATH]
 #
@@ -18,7 +19,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-# shellcheck source=lib.sh (helpers, topology, processes)
+E2E_TAG=tailnet
+# shellcheck source=../lib.sh
+. "$root/e2e/lib.sh"
+# shellcheck source=lib.sh (topology, processes)
 . "$here/lib.sh"
 # shellcheck source=phase.sh
 . "$here/phase.sh"
@@ -38,9 +42,8 @@ done
 case "$relays" in stock) kinds=(stock) ;; ours) kinds=(ours) ;; both) kinds=(stock ours) ;;
   *) die "--relay $relays: want stock, ours or both" ;; esac
 
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, iptables)"
-command -v iptables >/dev/null || die "iptables missing (apt-get install iptables)"
-command -v curl >/dev/null || die "curl missing (apt-get install curl)"
+need_netns
+command -v curl >/dev/null || die "curl missing (e2e/install-deps.sh installs it)"
 if [[ " ${kinds[*]} " == *" ours "* ]]; then
   [ -f "$jar" ] || die "relay jar not found at $jar: build it with mvn -B -pl relay-pod -am package -DskipTests"
 fi
@@ -50,11 +53,9 @@ bin=$("$here/build.sh")
 TSD=$bin/tailscaled TS=$bin/tailscale LAB=$bin/tailnet-lab
 stage "tools ready in $bin"
 
-work=$(mktemp -d /tmp/peerrelay-tailnet.XXXXXX)
-p=tl$(($$ % 10000))   # namespace/interface prefix, unique per run; interface names stay <= 15
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-make_topology || skip "cannot make network namespaces here (ip netns add failed: $(cat "$work/netns.err" 2>/dev/null))"
+work=$(work_dir tailnet)
+E2E_NS=tl$(($$ % 10000)) # namespace/interface prefix, unique per run; interface names stay <= 15
+make_topology
 check_addresses
 stage "namespaces up: servers $SRV_IP, relay $RELAY_IP, clients a b c d behind hard NATs $NAT_IPS"
 

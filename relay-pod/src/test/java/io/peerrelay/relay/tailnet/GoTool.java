@@ -3,6 +3,7 @@ package io.peerrelay.relay.tailnet;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,20 +19,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Go programs under {@code relay-pod/src/test/go/<name>}, each built on demand into {@code
- * ~/.cache/peerrelay/tools/<name>-<digest>/} (the digest covers its sources, so an edit rebuilds
- * and an unchanged tree reuses the binary). A missing Go toolchain fails the test: the proofs
- * against Tailscale's code are not optional.
+ * The Go test programs {@code e2e/go/cmd/<name>} (one module for every Go program the tests run;
+ * e2e/TESTING.md), each built on demand into {@code ~/.cache/peerrelay/tools/<name>-<digest>/} (the
+ * digest covers the module's go.mod and go.sum, the program's package and the shared internal
+ * packages, so an edit rebuilds and an unchanged tree reuses the binary). A missing Go toolchain
+ * fails the test: the proofs against Tailscale's code are not optional.
  */
 public final class GoTool {
   private GoTool() {}
 
-  /** The binary of {@code src/test/go/<name>}, built now if this source version has none yet. */
+  /** The binary of {@code e2e/go/cmd/<name>}, built now if this source version has none yet. */
   public static synchronized Path binary(String name) throws IOException, InterruptedException {
-    Path src = sourceDir(name);
+    Path src = moduleDir();
     Path dir =
         Path.of(System.getProperty("user.home"), ".cache", "peerrelay", "tools")
-            .resolve(name + "-" + digest(src));
+            .resolve(name + "-" + digest(src, name));
     Path bin = dir.resolve(name);
     if (Files.isExecutable(bin)) {
       return bin;
@@ -39,7 +41,7 @@ public final class GoTool {
     Files.createDirectories(dir);
     Path tmp = dir.resolve(name + ".tmp");
     ProcessBuilder pb =
-        new ProcessBuilder("go", "build", "-trimpath", "-o", tmp.toString(), ".")
+        new ProcessBuilder("go", "build", "-trimpath", "-o", tmp.toString(), "./cmd/" + name)
             .directory(src.toFile())
             .redirectErrorStream(true);
     pb.environment().put("GOFLAGS", "-mod=mod");
@@ -68,33 +70,44 @@ public final class GoTool {
     return binary("derpvectors");
   }
 
-  static Path sourceDir(String name) {
+  /** The module e2e/go, found from the working directory up (the module's or the root's). */
+  static Path moduleDir() {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      for (Path c :
-          List.of(d.resolve("src/test/go/" + name), d.resolve("relay-pod/src/test/go/" + name))) {
-        if (Files.isRegularFile(c.resolve("go.mod"))) {
-          return c;
-        }
+      Path c = d.resolve("e2e/go");
+      if (Files.isRegularFile(c.resolve("go.mod"))) {
+        return c;
       }
     }
     throw new IllegalStateException(
-        "src/test/go/" + name + " not found above " + Path.of("").toAbsolutePath());
+        "e2e/go/go.mod not found above " + Path.of("").toAbsolutePath());
   }
 
-  private static String digest(Path src) throws IOException {
-    try (Stream<Path> files = Files.list(src)) {
+  private static String digest(Path module, String name) throws IOException {
+    try (Stream<Path> files =
+        Stream.of(module.resolve("cmd").resolve(name), module.resolve("internal"))
+            .filter(Files::isDirectory)
+            .flatMap(GoTool::walk)) {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (Path f :
-          files
-              .filter(f -> f.toString().matches(".*(\\.go|go\\.mod|go\\.sum)$"))
-              .sorted()
-              .toList()) {
-        md.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+      List<Path> sources =
+          Stream.concat(
+                  Stream.of(module.resolve("go.mod"), module.resolve("go.sum")),
+                  files.filter(f -> f.toString().endsWith(".go")).sorted())
+              .toList();
+      for (Path f : sources) {
+        md.update(module.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
         md.update(Files.readAllBytes(f));
       }
       return HexFormat.of().formatHex(md.digest(), 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static Stream<Path> walk(Path dir) {
+    try {
+      return Files.walk(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The byte vectors in {@code tailnet-vectors/derp.txt}, made by Tailscale's own code ({@code
- * relay-pod/src/test/go/derpvectors/regen.sh}): one {@code name hex} per line.
+ * e2e/go/regen-vectors.sh}): one {@code name hex} per line.
  */
 public final class TailnetVectors {
   private static Map<String, byte[]> cache;
@@ -25,9 +25,7 @@ public final class TailnetVectors {
     byte[] v = cache.get(name);
     if (v == null) {
       throw new IllegalStateException(
-          "no vector "
-              + name
-              + " in tailnet-vectors/derp.txt (run src/test/go/derpvectors/regen.sh)");
+          "no vector " + name + " in tailnet-vectors/derp.txt (run e2e/go/regen-vectors.sh)");
     }
     return v.clone();
   }

@@ -11,7 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tailscale's test control server (src/test/go/testcontrol) as a child process on 127.0.0.1, driven
+ * Tailscale's test control server (e2e/go/cmd/testcontrol) as a child process on 127.0.0.1, driven
  * by one-line commands on its stdin.
  */
 final class TestControl implements AutoCloseable {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Full and delta MapResponses; the full one is what Tailscale's testcontrol (v1.102.3) sent, see
- * tailnet-vectors/testcontrol-mapresponse.json (made with src/test/go/testcontrol's map command).
+ * tailnet-vectors/testcontrol-mapresponse.json (made with e2e/go/cmd/testcontrol's map command).
  */
 class MapSessionTest {
   private static final ObjectMapper JSON = new ObjectMapper();

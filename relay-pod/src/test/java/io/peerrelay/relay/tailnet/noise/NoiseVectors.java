@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The transcript in tailnet-vectors/noise.txt, written by Tailscale's controlbase (see
- * relay-pod/src/test/go/noisevectors/main.go): lines of {@code name hex}, names may repeat.
+ * e2e/go/cmd/noisevectors): lines of {@code name hex}, names may repeat.
  */
 final class NoiseVectors {
   private final Map<String, List<String>> values = new LinkedHashMap<>();
@@ -20,7 +20,8 @@ final class NoiseVectors {
   static NoiseVectors load() {
     try (InputStream in = NoiseVectors.class.getResourceAsStream("/tailnet-vectors/noise.txt")) {
       if (in == null) {
-        throw new IllegalStateException("tailnet-vectors/noise.txt is missing; run regen.sh");
+        throw new IllegalStateException(
+            "tailnet-vectors/noise.txt is missing; run e2e/go/regen-vectors.sh");
       }
       NoiseVectors v = new NoiseVectors();
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {

@@ -18,12 +18,11 @@ import (
 	"fmt"
 	"log"
 	"net"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
+	"peerrelay.io/e2e/go/internal/tsservers"
 	"tailscale.com/tstest/integration/testcontrol"
 )
 
@@ -68,34 +67,31 @@ func runServe(args []string) error {
 	}
 	authKey := "tskey-lab-" + randHex(16)
 	logf := log.New(os.Stderr, "", log.LstdFlags|log.Lmicroseconds).Printf
-	quiet := func(string, ...any) {}
+	quiet := tsservers.Quiet
 	nodeLog := quiet
 	if *verbose {
 		nodeLog = logf
 	}
 
-	if _, err := serveDERP(*listen, *derpPort, quiet); err != nil {
+	cert, _, err := tsservers.SelfSignedCert(*listen)
+	if err != nil {
 		return err
 	}
-	if err := serveSTUN(*listen, *stunPort, logf); err != nil {
+	if _, _, err := tsservers.DERP(net.JoinHostPort(*listen, strconv.Itoa(*derpPort)), cert, quiet); err != nil {
+		return err
+	}
+	if err := tsservers.STUN(*listen, *stunPort, logf); err != nil {
 		return err
 	}
 	base := "http://" + net.JoinHostPort(*listen, strconv.Itoa(*controlPort))
-	tc := &testcontrol.Server{
-		Logf:            quiet,
-		DERPMap:         derpMap(*listen, *derpPort, *stunPort),
-		RequireAuthKey:  authKey,
-		AllOnline:       true,
-		ExplicitBaseURL: base,
-	}
+	tc := tsservers.Control(base, authKey, derpMap(*listen, *derpPort, *stunPort), quiet)
 	pol := relayPolicy{relays: split(*relays), granted: split(*granted), targetOnly: split(*targetOnly)}
 	tc.AltMapStream = newMapStreams(tc, pol, nodeLog).serve
 	ln, err := net.Listen("tcp", net.JoinHostPort(*listen, strconv.Itoa(*controlPort)))
 	if err != nil {
 		return fmt.Errorf("control listen: %w", err)
 	}
-	srv := &http.Server{Handler: tc, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(logWriter(quiet), "", 0)}
-	go func() { logf("control server stopped: %v", srv.Serve(ln)) }()
+	tsservers.ServeControl(ln, tc, logf)
 
 	if err := writeInfo(*info, *authKeyFile, authKey, base, *listen, *derpPort, *stunPort, tc); err != nil {
 		return err

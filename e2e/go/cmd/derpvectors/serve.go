@@ -3,26 +3,17 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"flag"
 	"fmt"
 	"log"
-	"math/big"
 	"net"
-	"net/http"
 	"os"
 	"strconv"
 	"time"
 
+	"peerrelay.io/e2e/go/internal/tsservers"
 	"tailscale.com/derp"
 	"tailscale.com/derp/derphttp"
-	"tailscale.com/derp/derpserver"
 	"tailscale.com/net/netmon"
 	"tailscale.com/tailcfg"
 	"tailscale.com/types/key"
@@ -38,21 +29,20 @@ func serve(args []string) {
 	port := fs.Int("port", 0, "TLS port on 127.0.0.1 (0: any free port)")
 	fs.Parse(args)
 	log.SetOutput(os.Stderr)
-	cert, pemBytes := selfSigned()
+	cert, pemBytes, err := tsservers.SelfSignedCert("127.0.0.1", "derp.test")
+	if err != nil {
+		fail("certificate: %v", err)
+	}
 	if *certOut != "" {
 		if err := os.WriteFile(*certOut, pemBytes, 0o600); err != nil {
 			fail("--cert-out: %v", err)
 		}
 	}
-	s := derpserver.New(key.NewNode(), log.Printf)
-	ln, err := tls.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(*port)), &tls.Config{Certificates: []tls.Certificate{cert}})
+	s, addr, err := tsservers.DERP(net.JoinHostPort("127.0.0.1", strconv.Itoa(*port)), cert, log.Printf)
 	if err != nil {
-		fail("listen: %v", err)
+		fail("%v", err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/derp", derpserver.Handler(s))
-	go http.Serve(ln, mux)
-	bound := ln.Addr().(*net.TCPAddr).Port
+	bound := addr.Port
 	fmt.Printf("listening %d %v\n", bound, s.PublicKey())
 	echo := regionClient(key.NewNode(), bound)
 	if err := echo.Connect(context.Background()); err != nil {
@@ -89,28 +79,4 @@ func regionClient(k key.NodePrivate, port int) *derphttp.Client {
 	c := derphttp.NewRegionClient(k, func(string, ...any) {}, netmon.NewStatic(), func() *tailcfg.DERPRegion { return region })
 	c.SetCanAckPings(true)
 	return c
-}
-
-func selfSigned() (tls.Certificate, []byte) {
-	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		fail("key: %v", err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: "derp.test"},
-		DNSNames:     []string{"derp.test"},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IsCA:         true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
-	if err != nil {
-		fail("cert: %v", err)
-	}
-	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: priv}, pemBytes
 }

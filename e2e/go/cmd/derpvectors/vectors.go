@@ -42,7 +42,7 @@ func frame(t derp.FrameType, b []byte) []byte {
 }
 
 func vectors() {
-	fmt.Println("# DERP and disco-over-DERP vectors made with tailscale.com v1.102.3 (regen.sh).")
+	fmt.Println("# DERP and disco-over-DERP vectors made with tailscale.com v1.102.3 (e2e/go/regen-vectors.sh).")
 	fmt.Println("# One 'name hex' per line; fixed keys and nonces, so every line is reproducible except")
 	fmt.Println("# real_client_info_frame: Tailscale's client draws its nonce, so that box changes on each regen.")
 	clientPriv := key.NodePrivateFromRaw32(mem.B(fill(0x11, 32)))

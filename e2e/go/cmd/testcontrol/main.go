@@ -1,6 +1,6 @@
 // Command testcontrol runs Tailscale's own test control server
 // (tailscale.com/tstest/integration/testcontrol) on 127.0.0.1 for the relay's tailnet ITs
-// (relay-pod/src/test/java/io/peerrelay/relay/tailnet/TailnetNodeIT.java).
+// (relay-pod/src/test/java/io/peerrelay/relay/tailnet/TailnetNodeIT.java, through GoTool).
 //
 // It prints "URL http://127.0.0.1:<port>" once listening, then reads commands, one a line, from
 // stdin and answers each with one line:
@@ -23,12 +23,12 @@ import (
 	"fmt"
 	"log"
 	"net"
-	"net/http"
 	"net/netip"
 	"os"
 	"strings"
 	"time"
 
+	"peerrelay.io/e2e/go/internal/tsservers"
 	"tailscale.com/tailcfg"
 	"tailscale.com/tstest/integration/testcontrol"
 	"tailscale.com/types/key"
@@ -44,18 +44,13 @@ func main() {
 		log.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	s := &testcontrol.Server{
-		DERPMap:         derpMap(),
-		RequireAuthKey:  *authKey,
-		PeerRelayGrants: true,
-		AllOnline:       true,
-		ExplicitBaseURL: base,
-		MagicDNSDomain:  "tail-test.ts.net",
-	}
+	s := tsservers.Control(base, *authKey, derpMap(), log.Printf)
+	s.PeerRelayGrants = true
+	s.MagicDNSDomain = "tail-test.ts.net"
 	// UpdateNode needs the node table, which only AddFakeNode or a registration creates; the
 	// fake node is also a peer without name or home DERP, as sparse as control may send one.
 	s.AddFakeNode()
-	go http.Serve(ln, s)
+	tsservers.ServeControl(ln, s, log.Printf)
 	fmt.Println("URL " + base)
 
 	in := bufio.NewScanner(os.Stdin)

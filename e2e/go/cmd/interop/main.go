@@ -314,7 +314,7 @@ func client(args []string) {
 // runSession binds both legs and checks forwarding: Tailscale's handshake, data and ping/pong code.
 func runSession(legs [2]*leg, server key.DiscoPublic, vni uint32, relay netip.AddrPort) {
 	a, b := legs[0], legs[1]
-	// Data before both legs are bound must be dropped (B §3.7).
+	// Data before both legs are bound must be dropped (relay-pod/PROTOCOL.md §4).
 	for i, l := range legs {
 		bind(l, legs[1-i].key.Public(), server, vni, relay, uint32(100+i))
 		if i == 0 {
@@ -376,7 +376,7 @@ func runSession(legs [2]*leg, server key.DiscoPublic, vni uint32, relay netip.Ad
 	}
 }
 
-// bind runs Tailscale's 3-way handshake for one leg (B §3.4), retrying the Bind each second.
+// bind runs Tailscale's 3-way handshake for one leg (relay-pod/PROTOCOL.md §3), retrying the Bind each second.
 func bind(l *leg, remote, server key.DiscoPublic, vni uint32, relay netip.AddrPort, gen uint32) {
 	common := disco.BindUDPRelayEndpointCommon{VNI: vni, Generation: gen, RemoteKey: remote}
 	req := seal(vni, true, l.key, server, &disco.BindUDPRelayEndpoint{BindUDPRelayEndpointCommon: common}, 0)
@@ -419,7 +419,7 @@ func wireGuard(vni uint32, payload []byte) []byte {
 }
 
 // deliver sends from one leg and returns what the other receives from the relay, resending a few
-// times: the relay may still be processing the last Answer (B §9.4).
+// times: the relay may still be processing the last Answer (relay-pod/PROTOCOL.md §3, step 5).
 func deliver(from, to *leg, sent []byte, relay netip.AddrPort) []byte {
 	for try := 0; try < 5; try++ {
 		from.send(sent, relay)
