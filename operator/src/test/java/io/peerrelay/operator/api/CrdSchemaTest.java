@@ -175,6 +175,11 @@ class CrdSchemaTest {
     assertThat(v.getAdditionalPrinterColumns())
         .extracting(c -> c.getName())
         .containsExactlyInAnyOrder(
-            "Ready", "Reason", "Replicas", "Ready Replicas", "Endpoints", "Age");
+            "Ready", "Reason", "Replicas", "Ready Replicas", "Endpoints", "Exposure", "Age");
+    // Exposure only with -o wide: the default listing keeps its width.
+    assertThat(v.getAdditionalPrinterColumns())
+        .filteredOn(c -> c.getPriority() != null && c.getPriority() > 0)
+        .extracting(c -> c.getName())
+        .containsExactly("Exposure");
   }
 }
