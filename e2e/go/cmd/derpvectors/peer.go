@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"go4.org/mem"
+	"peerrelay.io/e2e/go/internal/udp"
 	"tailscale.com/derp"
 	"tailscale.com/derp/derphttp"
 	"tailscale.com/disco"
@@ -238,15 +239,7 @@ func (l *leg) send(b []byte, to netip.AddrPort) {
 	}
 }
 
-func (l *leg) recv(d time.Duration) ([]byte, netip.AddrPort) {
-	buf := make([]byte, 65535)
-	l.conn.SetReadDeadline(time.Now().Add(d))
-	n, from, err := l.conn.ReadFromUDPAddrPort(buf)
-	if err != nil {
-		return nil, netip.AddrPort{}
-	}
-	return buf[:n], from
-}
+func (l *leg) recv(d time.Duration) ([]byte, netip.AddrPort) { return udp.Recv(l.conn, d) }
 
 // sealGeneve frames a disco message as magicsock does on a relay path: Geneve, magic, sender, box.
 func sealGeneve(vni uint32, from key.DiscoPrivate, to key.DiscoPublic, msg disco.Message) []byte {
@@ -283,13 +276,11 @@ func bind(l *leg, remote, server key.DiscoPublic, vni uint32, relay netip.AddrPo
 }
 
 func wireGuard(vni uint32, payload []byte) []byte {
-	gh := packet.GeneveHeader{Protocol: packet.GeneveProtocolWireGuard}
-	gh.VNI.Set(vni)
-	out := make([]byte, packet.GeneveFixedHeaderLength)
-	if err := gh.Encode(out); err != nil {
+	b, err := udp.WireGuard(vni, payload)
+	if err != nil {
 		fail("geneve encode: %v", err)
 	}
-	return append(out, payload...)
+	return b
 }
 
 // deliver sends from one leg and returns what the other receives, resending a few times: the

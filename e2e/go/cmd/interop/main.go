@@ -40,6 +40,7 @@ import (
 	"time"
 
 	"go4.org/mem"
+	"peerrelay.io/e2e/go/internal/udp"
 	"tailscale.com/disco"
 	"tailscale.com/net/packet"
 	"tailscale.com/net/udprelay"
@@ -181,15 +182,7 @@ func (l *leg) send(b []byte, to netip.AddrPort) {
 }
 
 // recv returns the next datagram within d, or nil.
-func (l *leg) recv(d time.Duration) ([]byte, netip.AddrPort) {
-	buf := make([]byte, 65535)
-	l.conn.SetReadDeadline(time.Now().Add(d))
-	n, from, err := l.conn.ReadFromUDPAddrPort(buf)
-	if err != nil {
-		return nil, netip.AddrPort{}
-	}
-	return buf[:n], from
-}
+func (l *leg) recv(d time.Duration) ([]byte, netip.AddrPort) { return udp.Recv(l.conn, d) }
 
 func client(args []string) {
 	fs := flag.NewFlagSet("client", flag.ExitOnError)
@@ -234,7 +227,7 @@ func client(args []string) {
 		}
 	}
 
-	// 1. Allocation through our VNI-0 extension (Part A.2), with Tailscale's message codec.
+	// 1. Allocation through our VNI-0 extension (relay-pod/PROTOCOL.md §5), with Tailscale's message codec.
 	pair := key.NewSortedPairOfDiscoPublic(a.key.Public(), b.key.Public()).Get()
 	unpadded := seal(0, true, a.key, server, &disco.AllocateUDPRelayEndpointRequest{ClientDisco: pair, Generation: 41}, 0)
 	a.send(unpadded, relay)
@@ -409,13 +402,11 @@ func bind(l *leg, remote, server key.DiscoPublic, vni uint32, relay netip.AddrPo
 }
 
 func wireGuard(vni uint32, payload []byte) []byte {
-	gh := packet.GeneveHeader{Protocol: packet.GeneveProtocolWireGuard}
-	gh.VNI.Set(vni)
-	out := make([]byte, packet.GeneveFixedHeaderLength, packet.GeneveFixedHeaderLength+len(payload))
-	if err := gh.Encode(out); err != nil {
+	b, err := udp.WireGuard(vni, payload)
+	if err != nil {
 		fail("geneve encode: %v", err)
 	}
-	return append(out, payload...)
+	return b
 }
 
 // deliver sends from one leg and returns what the other receives from the relay, resending a few
