@@ -311,7 +311,7 @@ func runSession(legs [2]*leg, server key.DiscoPublic, vni uint32, relay netip.Ad
 	for i, l := range legs {
 		bind(l, legs[1-i].key.Public(), server, vni, relay, uint32(100+i))
 		if i == 0 {
-			l.send(wireGuard(vni, []byte("early")), relay)
+			l.send(udp.WireGuard(vni, []byte("early")), relay)
 		}
 	}
 	if got, _ := b.recv(300 * time.Millisecond); got != nil {
@@ -330,7 +330,7 @@ func runSession(legs [2]*leg, server key.DiscoPublic, vni uint32, relay netip.Ad
 			payload := make([]byte, size)
 			rand.Read(payload)
 			payload[0] = 4 // WireGuard transport-data type, as a real WireGuard packet starts.
-			sent := wireGuard(vni, payload)
+			sent := udp.WireGuard(vni, payload)
 			got := deliver(dir[0], dir[1], sent, relay)
 			if !bytes.Equal(got, sent) {
 				fail("%s->%s %d-byte WireGuard datagram arrived changed:\n sent %x\n got  %x", dir[0].name, dir[1].name, len(sent), sent, got)
@@ -401,29 +401,13 @@ func bind(l *leg, remote, server key.DiscoPublic, vni uint32, relay netip.AddrPo
 	fail("%s: no BindUDPRelayEndpointChallenge from %v in 5 tries", l.name, relay)
 }
 
-func wireGuard(vni uint32, payload []byte) []byte {
-	b, err := udp.WireGuard(vni, payload)
-	if err != nil {
-		fail("geneve encode: %v", err)
-	}
-	return b
-}
-
-// deliver sends from one leg and returns what the other receives from the relay, resending a few
-// times: the relay may still be processing the last Answer (relay-pod/PROTOCOL.md §3, step 5).
+// deliver sends from one leg through the relay and returns what the other receives (udp.Deliver).
 func deliver(from, to *leg, sent []byte, relay netip.AddrPort) []byte {
-	for try := 0; try < 5; try++ {
-		from.send(sent, relay)
-		got, src := to.recv(time.Second)
-		if got != nil {
-			if src != relay {
-				fail("%s: datagram came from %v, want the relay %v", to.name, src, relay)
-			}
-			return got
-		}
+	got, err := udp.Deliver(from.conn, to.conn, sent, relay)
+	if err != nil {
+		fail("%s->%s: %v", from.name, to.name, err)
 	}
-	fail("%s->%s: nothing arrived through %v in 5 tries", from.name, to.name, relay)
-	return nil
+	return got
 }
 
 // forwardedPackets sums tailscaled_peer_relay_forwarded_packets_total over its labels.
