@@ -177,8 +177,11 @@ e2e_times=()
 timed() {
   local name=$1 t=$SECONDS rc=0 result=PASS
   shift
+  e2e_cut_short
   log "---- $name"
+  e2e_running=$name e2e_running_t=$t
   "$@" || rc=$?
+  e2e_running=""
   case $rc in 0) ;; "$E2E_SKIP") result=SKIPPED rc=0 ;; *) result="FAIL (exit $rc)" ;; esac
   e2e_times+=("$(printf '%-28s %5d s  %s' "$name" $((SECONDS - t)) "$result")")
   log "---- $name: $((SECONDS - t)) s, $result"
@@ -189,7 +192,16 @@ not_run() {
   log "SKIPPED $1: $2"
   e2e_times+=("$(printf '%-28s %5s    SKIPPED (%s)' "$1" - "$2")")
 }
+# e2e_cut_short: a stage still marked running was cut short by an exit (Ctrl-C); it goes into the
+# table as such (called from an exit trap, by the next timed or by print_times).
+e2e_running=""
+e2e_cut_short() {
+  [ -z "$e2e_running" ] \
+    || e2e_times+=("$(printf '%-28s %5d s  %s' "$e2e_running" $((SECONDS - e2e_running_t)) "STOPPED (exit ${E2E_RC:-?})")")
+  e2e_running=""
+}
 print_times() {
+  e2e_cut_short
   [ ${#e2e_times[@]} -gt 0 ] || return 0
   log "stage times:"
   local t

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"go4.org/mem"
+	"peerrelay.io/e2e/go/internal/udp"
 	"tailscale.com/derp"
 	"tailscale.com/derp/derphttp"
 	"tailscale.com/disco"
@@ -78,7 +79,7 @@ func peer(args []string) {
 	}
 	for i := range legs {
 		payload := []byte(fmt.Sprintf("wireguard bytes %d", i))
-		got := deliver(legs[i], legs[1-i], wireGuard(resp.VNI, payload), relayUDP)
+		got := deliver(legs[i], legs[1-i], udp.WireGuard(resp.VNI, payload), relayUDP)
 		if !strings.HasSuffix(string(got), string(payload)) {
 			fail("%s: got %x through the relay", legs[1-i].name, got)
 		}
@@ -238,15 +239,7 @@ func (l *leg) send(b []byte, to netip.AddrPort) {
 	}
 }
 
-func (l *leg) recv(d time.Duration) ([]byte, netip.AddrPort) {
-	buf := make([]byte, 65535)
-	l.conn.SetReadDeadline(time.Now().Add(d))
-	n, from, err := l.conn.ReadFromUDPAddrPort(buf)
-	if err != nil {
-		return nil, netip.AddrPort{}
-	}
-	return buf[:n], from
-}
+func (l *leg) recv(d time.Duration) ([]byte, netip.AddrPort) { return udp.Recv(l.conn, d) }
 
 // sealGeneve frames a disco message as magicsock does on a relay path: Geneve, magic, sender, box.
 func sealGeneve(vni uint32, from key.DiscoPrivate, to key.DiscoPublic, msg disco.Message) []byte {
@@ -282,25 +275,12 @@ func bind(l *leg, remote, server key.DiscoPublic, vni uint32, relay netip.AddrPo
 	fail("%s: no challenge from %v in 5 tries", l.name, relay)
 }
 
-func wireGuard(vni uint32, payload []byte) []byte {
-	gh := packet.GeneveHeader{Protocol: packet.GeneveProtocolWireGuard}
-	gh.VNI.Set(vni)
-	out := make([]byte, packet.GeneveFixedHeaderLength)
-	if err := gh.Encode(out); err != nil {
-		fail("geneve encode: %v", err)
-	}
-	return append(out, payload...)
-}
-
-// deliver sends from one leg and returns what the other receives, resending a few times: the
-// relay may still be processing the last Answer.
+// deliver sends from one leg through the relay and returns what the other receives (udp.Deliver).
 func deliver(from, to *leg, sent []byte, relay netip.AddrPort) []byte {
-	for try := 0; try < 5; try++ {
-		from.send(sent, relay)
-		if got, _ := to.recv(time.Second); got != nil {
-			return got
-		}
+	loopbackOnly("relay", relay)
+	got, err := udp.Deliver(from.conn, to.conn, sent, relay)
+	if err != nil {
+		fail("%s->%s: %v", from.name, to.name, err)
 	}
-	fail("%s->%s: nothing arrived through %v in 5 tries", from.name, to.name, relay)
-	return nil
+	return got
 }

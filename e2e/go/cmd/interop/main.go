@@ -40,6 +40,7 @@ import (
 	"time"
 
 	"go4.org/mem"
+	"peerrelay.io/e2e/go/internal/udp"
 	"tailscale.com/disco"
 	"tailscale.com/net/packet"
 	"tailscale.com/net/udprelay"
@@ -181,15 +182,7 @@ func (l *leg) send(b []byte, to netip.AddrPort) {
 }
 
 // recv returns the next datagram within d, or nil.
-func (l *leg) recv(d time.Duration) ([]byte, netip.AddrPort) {
-	buf := make([]byte, 65535)
-	l.conn.SetReadDeadline(time.Now().Add(d))
-	n, from, err := l.conn.ReadFromUDPAddrPort(buf)
-	if err != nil {
-		return nil, netip.AddrPort{}
-	}
-	return buf[:n], from
-}
+func (l *leg) recv(d time.Duration) ([]byte, netip.AddrPort) { return udp.Recv(l.conn, d) }
 
 func client(args []string) {
 	fs := flag.NewFlagSet("client", flag.ExitOnError)
@@ -234,7 +227,7 @@ func client(args []string) {
 		}
 	}
 
-	// 1. Allocation through our VNI-0 extension (Part A.2), with Tailscale's message codec.
+	// 1. Allocation through our VNI-0 extension (relay-pod/PROTOCOL.md §5), with Tailscale's message codec.
 	pair := key.NewSortedPairOfDiscoPublic(a.key.Public(), b.key.Public()).Get()
 	unpadded := seal(0, true, a.key, server, &disco.AllocateUDPRelayEndpointRequest{ClientDisco: pair, Generation: 41}, 0)
 	a.send(unpadded, relay)
@@ -318,7 +311,7 @@ func runSession(legs [2]*leg, server key.DiscoPublic, vni uint32, relay netip.Ad
 	for i, l := range legs {
 		bind(l, legs[1-i].key.Public(), server, vni, relay, uint32(100+i))
 		if i == 0 {
-			l.send(wireGuard(vni, []byte("early")), relay)
+			l.send(udp.WireGuard(vni, []byte("early")), relay)
 		}
 	}
 	if got, _ := b.recv(300 * time.Millisecond); got != nil {
@@ -337,7 +330,7 @@ func runSession(legs [2]*leg, server key.DiscoPublic, vni uint32, relay netip.Ad
 			payload := make([]byte, size)
 			rand.Read(payload)
 			payload[0] = 4 // WireGuard transport-data type, as a real WireGuard packet starts.
-			sent := wireGuard(vni, payload)
+			sent := udp.WireGuard(vni, payload)
 			got := deliver(dir[0], dir[1], sent, relay)
 			if !bytes.Equal(got, sent) {
 				fail("%s->%s %d-byte WireGuard datagram arrived changed:\n sent %x\n got  %x", dir[0].name, dir[1].name, len(sent), sent, got)
@@ -408,31 +401,13 @@ func bind(l *leg, remote, server key.DiscoPublic, vni uint32, relay netip.AddrPo
 	fail("%s: no BindUDPRelayEndpointChallenge from %v in 5 tries", l.name, relay)
 }
 
-func wireGuard(vni uint32, payload []byte) []byte {
-	gh := packet.GeneveHeader{Protocol: packet.GeneveProtocolWireGuard}
-	gh.VNI.Set(vni)
-	out := make([]byte, packet.GeneveFixedHeaderLength, packet.GeneveFixedHeaderLength+len(payload))
-	if err := gh.Encode(out); err != nil {
-		fail("geneve encode: %v", err)
-	}
-	return append(out, payload...)
-}
-
-// deliver sends from one leg and returns what the other receives from the relay, resending a few
-// times: the relay may still be processing the last Answer (relay-pod/PROTOCOL.md §3, step 5).
+// deliver sends from one leg through the relay and returns what the other receives (udp.Deliver).
 func deliver(from, to *leg, sent []byte, relay netip.AddrPort) []byte {
-	for try := 0; try < 5; try++ {
-		from.send(sent, relay)
-		got, src := to.recv(time.Second)
-		if got != nil {
-			if src != relay {
-				fail("%s: datagram came from %v, want the relay %v", to.name, src, relay)
-			}
-			return got
-		}
+	got, err := udp.Deliver(from.conn, to.conn, sent, relay)
+	if err != nil {
+		fail("%s->%s: %v", from.name, to.name, err)
 	}
-	fail("%s->%s: nothing arrived through %v in 5 tries", from.name, to.name, relay)
-	return nil
+	return got
 }
 
 // forwardedPackets sums tailscaled_peer_relay_forwarded_packets_total over its labels.
