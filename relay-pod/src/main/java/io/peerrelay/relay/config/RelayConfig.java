@@ -67,19 +67,29 @@ public record RelayConfig(
    * (which would drop every session's path), and the key is the relay's identity.
    */
   public String restartReasonComparedTo(RelayConfig running) {
+    String field = restartFieldComparedTo(running);
+    if (field == null) {
+      return null;
+    }
+    return switch (field) {
+      case "udpPort" -> "udpPort changed from " + running.udpPort + " to " + udpPort;
+      case "httpPort" -> "httpPort changed from " + running.httpPort + " to " + httpPort;
+      case "keyFile" -> "keyFile changed from " + running.keyFile + " to " + keyFile;
+      default -> "the tailnet block changed"; // its identity and control session are set at start
+    };
+  }
+
+  /** The field that makes this config need a restart compared to {@code running}, or null. */
+  public String restartFieldComparedTo(RelayConfig running) {
     if (udpPort != running.udpPort) {
-      return "udpPort changed from " + running.udpPort + " to " + udpPort;
+      return "udpPort";
     }
     if (httpPort != running.httpPort) {
-      return "httpPort changed from " + running.httpPort + " to " + httpPort;
+      return "httpPort";
     }
     if (!keyFile.equals(running.keyFile)) {
-      return "keyFile changed from " + running.keyFile + " to " + keyFile;
+      return "keyFile";
     }
-    if (!java.util.Objects.equals(tailnet, running.tailnet)) {
-      // The tailnet identity and control session are set up once at start.
-      return "the tailnet block changed";
-    }
-    return null;
+    return java.util.Objects.equals(tailnet, running.tailnet) ? null : "tailnet";
   }
 }

@@ -30,10 +30,14 @@ public final class SidePortRoutes {
       case "/metrics":
       case "/sessions":
       case "/tailnet":
+      case "/config":
         break;
       default:
         return SidePortReply.text(
-            404, "not found: " + path + " (try /healthz, /readyz, /metrics, /sessions, /tailnet)");
+            404,
+            "not found: "
+                + path
+                + " (try /healthz, /readyz, /metrics, /sessions, /tailnet, /config)");
     }
     if (!method.equals("GET")) {
       return SidePortReply.text(405, "method " + method + " not allowed (use GET)");
@@ -52,6 +56,11 @@ public final class SidePortRoutes {
         return new SidePortReply(200, SidePortReply.PROMETHEUS, relay.metricsText());
       case "/tailnet":
         return new SidePortReply(200, SidePortReply.JSON, relay.tailnetJson() + "\n");
+      case "/config":
+        return new SidePortReply(
+            200,
+            SidePortReply.JSON,
+            ConfigStatusJson.render(relay.configStatus(), relay.serverDiscoKey()) + "\n");
       default:
         return new SidePortReply(
             200,

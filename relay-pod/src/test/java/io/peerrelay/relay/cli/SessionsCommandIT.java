@@ -49,6 +49,16 @@ class SessionsCommandIT {
           }
 
           @Override
+          public io.peerrelay.relay.config.ConfigStatus configStatus() {
+            return null;
+          }
+
+          @Override
+          public String serverDiscoKey() {
+            return null;
+          }
+
+          @Override
           public List<SessionInfo> sessions() {
             return List.of(
                 new SessionInfo(

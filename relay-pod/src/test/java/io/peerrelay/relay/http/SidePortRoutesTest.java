@@ -130,4 +130,40 @@ class SidePortRoutesTest {
           .isNotEqualTo(403);
     }
   }
+
+  @Test
+  void configIsTheContractJsonServedToAnySource() {
+    SidePortReply reply = routes.answer("GET", "/config", false);
+
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.contentType()).isEqualTo("application/json");
+    assertThat(reply.body())
+        .isEqualTo(
+            "{\"applied\":{\"sha256\":\""
+                + "ab".repeat(32)
+                + "\",\"appliedAt\":\"2026-12-02T00:00:00Z\"},\"rejected\":null,"
+                + "\"serverDiscoKey\":\"discokey:"
+                + "cd".repeat(32)
+                + "\"}\n");
+  }
+
+  @Test
+  void configShowsTheRefusedFile() {
+    relay.configStatus =
+        new io.peerrelay.relay.config.ConfigStatus(
+            relay.configStatus.applied(),
+            new io.peerrelay.relay.config.ConfigStatus.Rejected(
+                "ef".repeat(32),
+                "lifetimes.bind",
+                "0s must be more than 0",
+                java.time.Instant.parse("2026-12-02T00:01:00Z")));
+
+    assertThat(routes.answer("GET", "/config").body())
+        .contains(
+            "\"rejected\":{\"sha256\":\""
+                + "ef".repeat(32)
+                + "\",\"field\":\"lifetimes.bind\",\"error\":\"0s must be more than 0\","
+                + "\"seenAt\":\"2026-12-02T00:01:00Z\"}");
+    assertThat(routes.answer("POST", "/config").status()).isEqualTo(405);
+  }
 }
