@@ -94,7 +94,7 @@ final class RunningRelay implements RelayView {
           SidePortServer.start(
               SidePortServer.addressesFor(options.bindV4(), options.bindV6()),
               config.httpPort(),
-              new SidePortRoutes(relay));
+              new SidePortRoutes(relay, options.sessionsToken()));
       relay.watch =
           ConfigWatch.start(
               Set.of(configFile, config.keyFile()),
@@ -237,8 +237,8 @@ final class RunningRelay implements RelayView {
   }
 
   @Override
-  public List<SessionInfo> sessions() {
-    return server.sessions();
+  public List<SessionInfo> sessions(int afterVni, int limit) {
+    return server.sessions(afterVni, limit);
   }
 
   @Override

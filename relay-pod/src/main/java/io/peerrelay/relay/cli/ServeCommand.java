@@ -3,6 +3,7 @@ package io.peerrelay.relay.cli;
 import io.peerrelay.relay.config.ConfigRefusal;
 import io.peerrelay.relay.config.GoDuration;
 import io.peerrelay.relay.config.InvalidConfigException;
+import io.peerrelay.relay.http.BearerToken;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,16 +82,32 @@ public class ServeCommand implements Callable<Integer> {
               + " exist (default: ${DEFAULT-VALUE}).")
   Path terminationLog;
 
+  @Option(
+      names = "--sessions-token-file",
+      paramLabel = "PATH",
+      description =
+          "A file holding a bearer token: callers off the host that send Authorization: Bearer"
+              + " <token> may read /sessions (without it, /sessions is served to loopback only).")
+  Path sessionsTokenFile;
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     PrintWriter err = spec.commandLine().getErr();
+    BearerToken token;
+    try {
+      token = sessionsTokenFile == null ? null : BearerToken.fromFile(sessionsTokenFile);
+    } catch (IllegalArgumentException e) {
+      err.println("serve: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
     RunningRelay relay;
     try {
       relay =
           RunningRelay.start(
               config,
               new ServeOptions(
-                  bindV4, noIpv6 ? null : bindV6, threads, Duration.ofMillis(200), recheck));
+                  bindV4, noIpv6 ? null : bindV6, threads, Duration.ofMillis(200), recheck, token));
     } catch (InvalidConfigException e) {
       err.println("serve: " + config + ": " + e.getMessage());
       err.flush();

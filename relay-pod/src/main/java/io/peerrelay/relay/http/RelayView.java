@@ -18,8 +18,8 @@ public interface RelayView {
   /** The UDP port from the config file (Tailscale lists the configured port, not the bound one). */
   int configuredUdpPort();
 
-  /** Live sessions, sorted by VNI. */
-  List<SessionInfo> sessions();
+  /** At most {@code limit} live sessions with a VNI above {@code afterVni}, sorted by VNI. */
+  List<SessionInfo> sessions(int afterVni, int limit);
 
   /** The config file in force and the last one refused, for GET /config. */
   ConfigStatus configStatus();

@@ -38,8 +38,8 @@ class FakeRelayView implements RelayView {
   }
 
   @Override
-  public List<SessionInfo> sessions() {
-    return sessions;
+  public List<SessionInfo> sessions(int afterVni, int limit) {
+    return sessions.stream().filter(s -> s.vni() > afterVni).limit(limit).toList();
   }
 
   @Override
