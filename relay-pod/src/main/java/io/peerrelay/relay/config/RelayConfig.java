@@ -5,7 +5,6 @@ import io.peerrelay.relay.protocol.DiscoPublicKey;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -18,15 +17,8 @@ public record RelayConfig(
     int udpPort,
     int httpPort,
     Path keyFile,
-    List<InetSocketAddress> advertisedEndpoints,
     List<DiscoPublicKey> allowedClientKeys,
-    Duration bindLifetime,
-    Duration steadyStateLifetime,
-    Duration gcInterval,
-    int maxSessions,
-    int maxSessionsPerClientKey,
-    double handshakesPerSecondPerSource,
-    int handshakeBurstPerSource,
+    RelaySettings settings,
     Duration shutdownDrain,
     TailnetConfig tailnet) {
 
@@ -41,23 +33,18 @@ public record RelayConfig(
    */
   public static final int MAX_ENDPOINTS = 16;
 
+  /**
+   * @param allowedClientKeys the granted keys in the file's order (for messages); the set the core
+   *     uses is {@code settings.allowedClientKeys()}
+   * @param settings the part of this config that the core applies live
+   */
   public RelayConfig {
-    advertisedEndpoints = List.copyOf(advertisedEndpoints);
     allowedClientKeys = List.copyOf(allowedClientKeys);
   }
 
-  /** The part of this config that the core applies live. */
-  public RelaySettings settings() {
-    return new RelaySettings(
-        advertisedEndpoints,
-        new LinkedHashSet<>(allowedClientKeys),
-        bindLifetime,
-        steadyStateLifetime,
-        gcInterval,
-        maxSessions,
-        maxSessionsPerClientKey,
-        handshakesPerSecondPerSource,
-        handshakeBurstPerSource);
+  /** The advertised endpoints, in the file's order. */
+  public List<InetSocketAddress> advertisedEndpoints() {
+    return settings.advertisedEndpoints();
   }
 
   /**
