@@ -11,6 +11,7 @@ import io.peerrelay.relay.protocol.DiscoPublicKey;
 import io.peerrelay.relay.protocol.Geneve;
 import io.peerrelay.relay.transport.RelayTransport;
 import io.peerrelay.relay.transport.TransportOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -102,41 +103,53 @@ public class BenchCommand implements Callable<Integer> {
         direct.add(new Flow(da, (InetSocketAddress) db.getLocalAddress(), db));
       }
       printLatency(out, direct.get(0), relayed.get(0), vnis.get(0));
-      out.printf(
-          "# peer-relay bench: %d pairs, relay threads %d (%s, SO_REUSEPORT %s), %d cores, %.1f s per run%n",
-          pairs,
-          threads,
-          transport.nativeTransport() ? "epoll" : "nio",
-          transport.reusePortTook() ? "on" : "off",
-          Runtime.getRuntime().availableProcessors(),
-          seconds);
-      out.println(
-          "| payload B | path   | sent pkt/s | received pkt/s | delivered | Gbit/s | relay/direct |");
-      out.println(
-          "|----------:|--------|-----------:|---------------:|----------:|-------:|-------------:|");
-      for (int size : payloads) {
-        List<byte[]> datagrams = new ArrayList<>();
-        for (int vni : vnis) {
-          byte[] d = new byte[Math.max(Geneve.LENGTH, size)];
-          Geneve.data(Geneve.PROTOCOL_WIREGUARD, vni).encode(d, 0);
-          datagrams.add(d);
-        }
-        var d = LoadGenerator.run(direct, datagrams, seconds);
-        var r = LoadGenerator.run(relayed, datagrams, seconds);
-        row(out, size, "direct", d, 1.0);
-        row(out, size, "relay", r, r.receivedPerSecond() / d.receivedPerSecond());
-        out.flush();
-      }
-      for (Flow f : relayed) {
-        f.sender().close();
-        f.receiver().close();
-      }
-      for (Flow f : direct) {
-        f.sender().close();
-        f.receiver().close();
-      }
+      printRates(out, transport, direct, relayed, vnis);
+      closeAll(relayed);
+      closeAll(direct);
     }
     return 0;
+  }
+
+  /** The forwarding-rate table: per payload size, direct beside relayed. */
+  private void printRates(
+      PrintWriter out,
+      RelayTransport transport,
+      List<Flow> direct,
+      List<Flow> relayed,
+      List<Integer> vnis)
+      throws IOException, InterruptedException {
+    out.printf(
+        "# peer-relay bench: %d pairs, relay threads %d (%s, SO_REUSEPORT %s), %d cores, %.1f s per run%n",
+        pairs,
+        threads,
+        transport.nativeTransport() ? "epoll" : "nio",
+        transport.reusePortTook() ? "on" : "off",
+        Runtime.getRuntime().availableProcessors(),
+        seconds);
+    out.println(
+        "| payload B | path   | sent pkt/s | received pkt/s | delivered | Gbit/s | relay/direct |");
+    out.println(
+        "|----------:|--------|-----------:|---------------:|----------:|-------:|-------------:|");
+    for (int size : payloads) {
+      List<byte[]> datagrams = new ArrayList<>();
+      for (int vni : vnis) {
+        byte[] d = new byte[Math.max(Geneve.LENGTH, size)];
+        Geneve.data(Geneve.PROTOCOL_WIREGUARD, vni).encode(d, 0);
+        datagrams.add(d);
+      }
+      var d = LoadGenerator.run(direct, datagrams, seconds);
+      var r = LoadGenerator.run(relayed, datagrams, seconds);
+      row(out, size, "direct", d, 1.0);
+      row(out, size, "relay", r, r.receivedPerSecond() / d.receivedPerSecond());
+      out.flush();
+    }
+  }
+
+  private static void closeAll(List<Flow> flows) throws IOException {
+    for (Flow f : flows) {
+      f.sender().close();
+      f.receiver().close();
+    }
   }
 
   @Option(

@@ -1,11 +1,11 @@
 package io.peerrelay.relay.cli;
 
 import io.peerrelay.relay.config.ConfigReload;
+import io.peerrelay.relay.config.ConfigStatus;
 import io.peerrelay.relay.config.ConfigWatch;
+import io.peerrelay.relay.config.FileSource;
 import io.peerrelay.relay.config.InvalidConfigException;
 import io.peerrelay.relay.config.RelayConfig;
-import io.peerrelay.relay.config.RelayConfigFile;
-import io.peerrelay.relay.config.ServerKeyFile;
 import io.peerrelay.relay.core.RelayServer;
 import io.peerrelay.relay.core.RelaySettings;
 import io.peerrelay.relay.core.SessionInfo;
@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -62,24 +61,25 @@ final class RunningRelay implements RelayView {
    */
   static RunningRelay start(Path configFile, ServeOptions options)
       throws InvalidConfigException, InterruptedException, IOException {
-    RelayConfig config = RelayConfigFile.read(configFile);
-    DiscoPrivateKey key = ServerKeyFile.read(config.keyFile());
     RelayMetrics metrics = new RelayMetrics(RelayVersion.text());
+    ConfigReload reload =
+        new ConfigReload(configFile, FileSource.DISK, java.time.Clock.systemUTC(), metrics);
+    RelayConfig config = reload.current();
+    DiscoPrivateKey key = reload.runningKey();
     RelaySettings settings = config.settings();
     RelayServer server = new RelayServer(key, settings, metrics, System::nanoTime);
     metrics.countSessionsFrom(server::sessionCount);
     metrics.settingsInForce(settings);
     // Tailnet mode starts after the sockets are bound; a reload before that only reaches the core.
     AtomicReference<TailnetMode> tailnetMode = new AtomicReference<>();
-    Consumer<RelaySettings> apply =
+    reload.applyTo(
         next -> {
           server.apply(next);
           TailnetMode t = tailnetMode.get();
           if (t != null) {
             t.endpointsChanged(next.advertisedEndpoints());
           }
-        };
-    ConfigReload reload = new ConfigReload(configFile, config, key, apply, metrics);
+        });
 
     RelayTransport transport =
         RelayTransport.start(
@@ -94,7 +94,7 @@ final class RunningRelay implements RelayView {
           SidePortServer.start(
               SidePortServer.addressesFor(options.bindV4(), options.bindV6()),
               config.httpPort(),
-              new SidePortRoutes(relay));
+              new SidePortRoutes(relay, options.sessionsToken()));
       relay.watch =
           ConfigWatch.start(
               Set.of(configFile, config.keyFile()),
@@ -237,8 +237,18 @@ final class RunningRelay implements RelayView {
   }
 
   @Override
-  public List<SessionInfo> sessions() {
-    return server.sessions();
+  public List<SessionInfo> sessions(int afterVni, int limit) {
+    return server.sessions(afterVni, limit);
+  }
+
+  @Override
+  public ConfigStatus configStatus() {
+    return reload.status();
+  }
+
+  @Override
+  public String serverDiscoKey() {
+    return server.serverPublicKey().toString();
   }
 
   @Override

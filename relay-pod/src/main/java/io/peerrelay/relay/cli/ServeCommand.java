@@ -1,10 +1,14 @@
 package io.peerrelay.relay.cli;
 
+import io.peerrelay.relay.config.ConfigRefusal;
 import io.peerrelay.relay.config.GoDuration;
 import io.peerrelay.relay.config.InvalidConfigException;
+import io.peerrelay.relay.http.BearerToken;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -68,19 +72,46 @@ public class ServeCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   Duration recheck;
 
+  @Option(
+      names = "--termination-log",
+      paramLabel = "PATH",
+      defaultValue = "/dev/termination-log",
+      description =
+          "Where a config refused at start is written as one line <field>: <error>, for the"
+              + " kubelet's terminationMessagePath; nothing is written when its folder does not"
+              + " exist (default: ${DEFAULT-VALUE}).")
+  Path terminationLog;
+
+  @Option(
+      names = "--sessions-token-file",
+      paramLabel = "PATH",
+      description =
+          "A file holding a bearer token: callers off the host that send Authorization: Bearer"
+              + " <token> may read /sessions (without it, /sessions is served to loopback only).")
+  Path sessionsTokenFile;
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     PrintWriter err = spec.commandLine().getErr();
+    BearerToken token;
+    try {
+      token = sessionsTokenFile == null ? null : BearerToken.fromFile(sessionsTokenFile);
+    } catch (IllegalArgumentException e) {
+      err.println("serve: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
     RunningRelay relay;
     try {
       relay =
           RunningRelay.start(
               config,
               new ServeOptions(
-                  bindV4, noIpv6 ? null : bindV6, threads, Duration.ofMillis(200), recheck));
+                  bindV4, noIpv6 ? null : bindV6, threads, Duration.ofMillis(200), recheck, token));
     } catch (InvalidConfigException e) {
       err.println("serve: " + config + ": " + e.getMessage());
       err.flush();
+      writeTerminationLog(ConfigRefusal.of(e).terminationLine(), err);
       return 2;
     } catch (IOException | RuntimeException e) {
       // Typically a port in use; the message names it, a stack trace would bury it.
@@ -91,6 +122,23 @@ public class ServeCommand implements Callable<Integer> {
     shutdownDrain.drainAtShutdown(relay);
     relay.awaitStopped();
     return 0;
+  }
+
+  /**
+   * Tells Kubernetes why the relay refused to start: the kubelet copies this file into the
+   * container's {@code lastState.terminated.message}, where the operator reads it.
+   */
+  private void writeTerminationLog(String line, PrintWriter err) {
+    Path folder = terminationLog.toAbsolutePath().getParent();
+    if (folder == null || !Files.isDirectory(folder)) {
+      return; // not in a container (or the path was turned off): stderr already has the line
+    }
+    try {
+      Files.writeString(terminationLog, line, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      err.println("serve: cannot write --termination-log " + terminationLog + ": " + e);
+      err.flush();
+    }
   }
 
   /** Reads {@code --recheck 10s} as a Go duration, like the config file. */

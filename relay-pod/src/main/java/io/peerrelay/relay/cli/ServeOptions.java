@@ -1,5 +1,6 @@
 package io.peerrelay.relay.cli;
 
+import io.peerrelay.relay.http.BearerToken;
 import java.time.Duration;
 
 /**
@@ -10,6 +11,12 @@ import java.time.Duration;
  * @param threads UDP event-loop threads (one socket each, SO_REUSEPORT)
  * @param debounce quiet time after a file event before re-reading
  * @param recheck periodic re-read, in case a file event was missed
+ * @param sessionsToken the token that lets callers off the host read /sessions, or null
  */
 record ServeOptions(
-    String bindV4, String bindV6, int threads, Duration debounce, Duration recheck) {}
+    String bindV4,
+    String bindV6,
+    int threads,
+    Duration debounce,
+    Duration recheck,
+    BearerToken sessionsToken) {}

@@ -2,6 +2,8 @@ package io.peerrelay.relay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -9,6 +11,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,42 +44,102 @@ public class SessionsCommand implements Callable<Integer> {
       description = "Base URL of the relay's HTTP side port (default: ${DEFAULT-VALUE}).")
   String url;
 
+  @Option(
+      names = "--token-file",
+      paramLabel = "PATH",
+      description =
+          "Send the bearer token in PATH (the relay's --sessions-token-file), for a relay on"
+              + " another host.")
+  Path tokenFile;
+
+  /** Sessions asked for per request; the relay pages its listing (at most 5000 a page). */
+  static final int PAGE = 5000;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    String target = url.replaceAll("/+$", "") + "/sessions";
-    HttpResponse<String> response;
+    String base = url.replaceAll("/+$", "") + "/sessions";
+    String authorization;
     try {
-      response =
-          HttpClient.newBuilder()
-              .connectTimeout(Duration.ofSeconds(5))
-              .build()
-              .send(
-                  HttpRequest.newBuilder(URI.create(target))
-                      .timeout(Duration.ofSeconds(10))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-    } catch (ConnectException e) {
-      err.println("sessions: cannot connect to " + target + " (is the relay running?)");
-      return 1;
-    } catch (IOException | IllegalArgumentException e) {
-      err.println("sessions: " + target + ": " + e.getMessage());
-      return 1;
-    }
-    if (response.statusCode() != 200) {
-      err.println("sessions: " + target + " answered HTTP " + response.statusCode());
-      return 1;
-    }
-    JsonNode status;
-    try {
-      status = JSON.readTree(response.body());
+      authorization =
+          tokenFile == null
+              ? null
+              : "Bearer " + Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
-      err.println("sessions: " + target + " did not answer JSON: " + e.getMessage());
+      err.println("sessions: --token-file " + tokenFile + ": cannot read it (" + e + ")");
       return 1;
     }
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    ObjectNode merged = null;
+    String after = null;
+    do {
+      String target = base + "?limit=" + PAGE + (after == null ? "" : "&after=" + after);
+      JsonNode page = fetch(http, target, authorization, err);
+      if (page == null) {
+        return 1;
+      }
+      merged = merge(merged, page);
+      JsonNode next = page.path("next");
+      if (next.isIntegralNumber() && after != null && next.asLong() <= Long.parseLong(after)) {
+        // A cursor that does not advance would page forever.
+        err.println("sessions: " + target + " answered next=" + next + ", not after " + after);
+        return 1;
+      }
+      after = next.isIntegralNumber() ? next.asText() : null;
+    } while (after != null);
     PrintWriter out = spec.commandLine().getOut();
-    SessionListingText.lines(status).forEach(out::println);
+    SessionListingText.lines(merged).forEach(out::println);
     out.flush();
     return 0;
+  }
+
+  /** One page as JSON, or null after printing why it could not be read. */
+  private static JsonNode fetch(
+      HttpClient http, String target, String authorization, PrintWriter err)
+      throws InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(10));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException e) {
+      err.println("sessions: cannot connect to " + target + " (is the relay running?)");
+      return null;
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("sessions: " + target + ": " + e.getMessage());
+      return null;
+    }
+    if (response.statusCode() != 200) {
+      err.println(
+          "sessions: "
+              + target
+              + " answered HTTP "
+              + response.statusCode()
+              + (response.body().isBlank() ? "" : ": " + response.body().strip()));
+      return null;
+    }
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      err.println("sessions: " + target + " did not answer JSON: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** Appends a page's sessions to what was read so far (the first page gives the rest). */
+  private static ObjectNode merge(ObjectNode merged, JsonNode page) {
+    if (merged == null) {
+      merged = page.isObject() ? ((ObjectNode) page).deepCopy() : JSON.createObjectNode();
+      merged.remove("next");
+      merged.putArray("Sessions");
+    }
+    JsonNode sessions = page.path("Sessions");
+    if (sessions.isArray()) {
+      ((ArrayNode) merged.get("Sessions")).addAll((ArrayNode) sessions);
+    }
+    return merged;
   }
 }

@@ -65,36 +65,7 @@ public final class LoadGenerator {
       f.receiver().register(selector, SelectionKey.OP_READ);
     }
     Thread counter =
-        new Thread(
-            () -> {
-              ByteBuffer buf = ByteBuffer.allocateDirect(65536);
-              long n = 0;
-              long bytes = 0;
-              try {
-                while (running.get()) {
-                  if (selector.select(50) == 0) {
-                    continue;
-                  }
-                  for (SelectionKey k : selector.selectedKeys()) {
-                    DatagramChannel ch = (DatagramChannel) k.channel();
-                    while (true) {
-                      buf.clear();
-                      if (ch.receive(buf) == null) {
-                        break;
-                      }
-                      n++;
-                      bytes += buf.position();
-                    }
-                  }
-                  selector.selectedKeys().clear();
-                  received.set(n);
-                  receivedBytes.set(bytes);
-                }
-              } catch (IOException e) {
-                throw new IllegalStateException(e);
-              }
-            },
-            "load-counter");
+        new Thread(() -> count(selector, running, received, receivedBytes), "load-counter");
     counter.start();
     List<ByteBuffer> templates = new ArrayList<>();
     for (byte[] d : datagrams) {
@@ -121,6 +92,37 @@ public final class LoadGenerator {
     counter.join();
     selector.close();
     return new Result(sent, received.get(), receivedBytes.get(), elapsed);
+  }
+
+  /** Drains every receiver until {@code running} goes false, publishing the counts as it goes. */
+  private static void count(
+      Selector selector, AtomicBoolean running, AtomicLong received, AtomicLong receivedBytes) {
+    ByteBuffer buf = ByteBuffer.allocateDirect(65536);
+    long n = 0;
+    long bytes = 0;
+    try {
+      while (running.get()) {
+        if (selector.select(50) == 0) {
+          continue;
+        }
+        for (SelectionKey k : selector.selectedKeys()) {
+          DatagramChannel ch = (DatagramChannel) k.channel();
+          while (true) {
+            buf.clear();
+            if (ch.receive(buf) == null) {
+              break;
+            }
+            n++;
+            bytes += buf.position();
+          }
+        }
+        selector.selectedKeys().clear();
+        received.set(n);
+        receivedBytes.set(bytes);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

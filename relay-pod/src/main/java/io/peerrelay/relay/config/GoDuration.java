@@ -48,49 +48,58 @@ public final class GoDuration {
     if (i == s.length()) {
       throw notADuration(text);
     }
-    // Accumulate in BigDecimal-free arithmetic: whole part times unit plus the scaled fraction,
-    // the same way Go avoids float rounding (fractions below 1 ns are dropped).
     long totalNanos = 0;
     while (i < s.length()) {
-      int numberStart = i;
-      long whole = 0;
-      boolean sawDigit = false;
+      long[] term = term(s, i, text);
+      totalNanos = Math.addExact(totalNanos, term[0]);
+      i = (int) term[1];
+    }
+    return Duration.ofNanos(negative ? -totalNanos : totalNanos);
+  }
+
+  /**
+   * One {@code <number><unit>} term of {@code s} from index {@code i}: its nanoseconds and the
+   * index after it. Accumulates in BigDecimal-free arithmetic, whole part times unit plus the
+   * scaled fraction, the same way Go avoids float rounding (fractions below 1 ns are dropped).
+   */
+  private static long[] term(String s, int i, String text) {
+    int numberStart = i;
+    long whole = 0;
+    boolean sawDigit = false;
+    while (i < s.length() && Character.isDigit(s.charAt(i))) {
+      whole = Math.addExact(Math.multiplyExact(whole, 10), s.charAt(i) - '0');
+      sawDigit = true;
+      i++;
+    }
+    long fraction = 0;
+    long fractionScale = 1;
+    if (i < s.length() && s.charAt(i) == '.') {
+      i++;
       while (i < s.length() && Character.isDigit(s.charAt(i))) {
-        whole = Math.addExact(Math.multiplyExact(whole, 10), s.charAt(i) - '0');
+        if (fractionScale < 1_000_000_000_000_000L) {
+          fraction = fraction * 10 + (s.charAt(i) - '0');
+          fractionScale *= 10;
+        }
         sawDigit = true;
         i++;
       }
-      long fraction = 0;
-      long fractionScale = 1;
-      if (i < s.length() && s.charAt(i) == '.') {
-        i++;
-        while (i < s.length() && Character.isDigit(s.charAt(i))) {
-          if (fractionScale < 1_000_000_000_000_000L) {
-            fraction = fraction * 10 + (s.charAt(i) - '0');
-            fractionScale *= 10;
-          }
-          sawDigit = true;
-          i++;
-        }
-      }
-      if (!sawDigit) {
-        throw notADuration(text);
-      }
-      int unitStart = i;
-      while (i < s.length() && !Character.isDigit(s.charAt(i)) && s.charAt(i) != '.') {
-        i++;
-      }
-      String unit = s.substring(unitStart, i);
-      if (unit.isEmpty()) {
-        throw new IllegalArgumentException(
-            "\"" + text + "\" has no unit (write " + s.substring(numberStart, i) + "s)");
-      }
-      long unitNanos = unitNanos(unit, text);
-      long part =
-          Math.addExact(Math.multiplyExact(whole, unitNanos), fraction * unitNanos / fractionScale);
-      totalNanos = Math.addExact(totalNanos, part);
     }
-    return Duration.ofNanos(negative ? -totalNanos : totalNanos);
+    if (!sawDigit) {
+      throw notADuration(text);
+    }
+    int unitStart = i;
+    while (i < s.length() && !Character.isDigit(s.charAt(i)) && s.charAt(i) != '.') {
+      i++;
+    }
+    String unit = s.substring(unitStart, i);
+    if (unit.isEmpty()) {
+      throw new IllegalArgumentException(
+          "\"" + text + "\" has no unit (write " + s.substring(numberStart, i) + "s)");
+    }
+    long unitNanos = unitNanos(unit, text);
+    long part =
+        Math.addExact(Math.multiplyExact(whole, unitNanos), fraction * unitNanos / fractionScale);
+    return new long[] {part, i};
   }
 
   /** Prints a duration exactly as Go's {@code time.Duration.String} does ({@code 5m0s}). */

@@ -5,7 +5,6 @@ import io.peerrelay.relay.protocol.DiscoPublicKey;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -18,15 +17,8 @@ public record RelayConfig(
     int udpPort,
     int httpPort,
     Path keyFile,
-    List<InetSocketAddress> advertisedEndpoints,
     List<DiscoPublicKey> allowedClientKeys,
-    Duration bindLifetime,
-    Duration steadyStateLifetime,
-    Duration gcInterval,
-    int maxSessions,
-    int maxSessionsPerClientKey,
-    double handshakesPerSecondPerSource,
-    int handshakeBurstPerSource,
+    RelaySettings settings,
     Duration shutdownDrain,
     TailnetConfig tailnet) {
 
@@ -41,23 +33,18 @@ public record RelayConfig(
    */
   public static final int MAX_ENDPOINTS = 16;
 
+  /**
+   * @param allowedClientKeys the granted keys in the file's order (for messages); the set the core
+   *     uses is {@code settings.allowedClientKeys()}
+   * @param settings the part of this config that the core applies live
+   */
   public RelayConfig {
-    advertisedEndpoints = List.copyOf(advertisedEndpoints);
     allowedClientKeys = List.copyOf(allowedClientKeys);
   }
 
-  /** The part of this config that the core applies live. */
-  public RelaySettings settings() {
-    return new RelaySettings(
-        advertisedEndpoints,
-        new LinkedHashSet<>(allowedClientKeys),
-        bindLifetime,
-        steadyStateLifetime,
-        gcInterval,
-        maxSessions,
-        maxSessionsPerClientKey,
-        handshakesPerSecondPerSource,
-        handshakeBurstPerSource);
+  /** The advertised endpoints, in the file's order. */
+  public List<InetSocketAddress> advertisedEndpoints() {
+    return settings.advertisedEndpoints();
   }
 
   /**
@@ -67,19 +54,29 @@ public record RelayConfig(
    * (which would drop every session's path), and the key is the relay's identity.
    */
   public String restartReasonComparedTo(RelayConfig running) {
+    String field = restartFieldComparedTo(running);
+    if (field == null) {
+      return null;
+    }
+    return switch (field) {
+      case "udpPort" -> "udpPort changed from " + running.udpPort + " to " + udpPort;
+      case "httpPort" -> "httpPort changed from " + running.httpPort + " to " + httpPort;
+      case "keyFile" -> "keyFile changed from " + running.keyFile + " to " + keyFile;
+      default -> "the tailnet block changed"; // its identity and control session are set at start
+    };
+  }
+
+  /** The field that makes this config need a restart compared to {@code running}, or null. */
+  public String restartFieldComparedTo(RelayConfig running) {
     if (udpPort != running.udpPort) {
-      return "udpPort changed from " + running.udpPort + " to " + udpPort;
+      return "udpPort";
     }
     if (httpPort != running.httpPort) {
-      return "httpPort changed from " + running.httpPort + " to " + httpPort;
+      return "httpPort";
     }
     if (!keyFile.equals(running.keyFile)) {
-      return "keyFile changed from " + running.keyFile + " to " + keyFile;
+      return "keyFile";
     }
-    if (!java.util.Objects.equals(tailnet, running.tailnet)) {
-      // The tailnet identity and control session are set up once at start.
-      return "the tailnet block changed";
-    }
-    return null;
+    return java.util.Objects.equals(tailnet, running.tailnet) ? null : "tailnet";
   }
 }

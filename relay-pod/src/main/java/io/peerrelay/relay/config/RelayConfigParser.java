@@ -4,17 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.peerrelay.relay.core.RelaySettings;
 import io.peerrelay.relay.protocol.DiscoPublicKey;
 import java.net.InetSocketAddress;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -52,7 +50,7 @@ public final class RelayConfigParser {
   private static final List<String> SHUTDOWN_FIELDS = List.of("drain");
 
   /** The VNI is 24 bits and VNI 0 is reserved, so no relay can hold more sessions than this. */
-  static final int MAX_SESSIONS_LIMIT = (1 << 24) - 1;
+  static final int MAX_SESSIONS = (1 << 24) - 1;
 
   private final List<String> problems = new ArrayList<>();
   private final Path baseDir;
@@ -72,6 +70,41 @@ public final class RelayConfigParser {
   }
 
   private RelayConfig read(String yaml) throws InvalidConfigException {
+    JsonNode root = mapping(yaml);
+    YamlFields.rejectUnknown(root, "", TOP_FIELDS, problems);
+    JsonNode version = root.get("version");
+    if (version == null || version.isNull()) {
+      problems.add("version: missing (write version: 1)");
+    } else if (!version.isIntegralNumber() || version.asLong() != RelayConfig.VERSION) {
+      problems.add(
+          "version: "
+              + YamlFields.shown(version)
+              + " is not supported (this relay reads version 1)");
+      // Another version's fields mean something else: report only the version.
+      throw new InvalidConfigException(problems);
+    }
+    int udpPort = port(root, "udpPort");
+    int httpPort = port(root, "httpPort");
+    Path keyFile = keyFile(root.get("keyFile"));
+    List<InetSocketAddress> endpoints = endpoints(root.get("advertisedEndpoints"));
+    List<DiscoPublicKey> keys = clientKeys(root.get("allowedClientKeys"));
+    RelaySettings settings =
+        new RelaySettings(
+            endpoints,
+            new LinkedHashSet<>(keys),
+            lifetimes(section(root, "lifetimes", LIFETIME_FIELDS)),
+            limits(section(root, "limits", LIMIT_FIELDS)));
+    JsonNode shutdown = section(root, "shutdown", SHUTDOWN_FIELDS);
+    Duration drain = duration(shutdown, "shutdown.drain", "drain", RelayConfig.DEFAULT_DRAIN, true);
+    TailnetConfig tailnet = TailnetConfigParser.parse(root.get("tailnet"), baseDir, problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(problems);
+    }
+    return new RelayConfig(udpPort, httpPort, keyFile, keys, settings, drain, tailnet);
+  }
+
+  /** The file's top-level mapping, or the one problem that stops everything else. */
+  private static JsonNode mapping(String yaml) throws InvalidConfigException {
     JsonNode root;
     try {
       root = YAML.readTree(yaml);
@@ -85,89 +118,41 @@ public final class RelayConfigParser {
       throw new InvalidConfigException(
           "the file is not a YAML mapping of fields (start with version: 1)");
     }
-    rejectUnknown(root, "", TOP_FIELDS, problems);
-    JsonNode version = root.get("version");
-    if (version == null || version.isNull()) {
-      problems.add("version: missing (write version: 1)");
-    } else if (!version.isIntegralNumber() || version.asLong() != RelayConfig.VERSION) {
-      problems.add("version: " + shown(version) + " is not supported (this relay reads version 1)");
-      // Another version's fields mean something else: report only the version.
-      throw new InvalidConfigException(problems);
-    }
-    RelaySettings defaults = RelaySettings.defaults();
-    int udpPort = port(root, "udpPort");
-    int httpPort = port(root, "httpPort");
-    Path keyFile = keyFile(root.get("keyFile"));
-    List<InetSocketAddress> endpoints = endpoints(root.get("advertisedEndpoints"));
-    List<DiscoPublicKey> keys = clientKeys(root.get("allowedClientKeys"));
+    return root;
+  }
 
-    JsonNode lifetimes = section(root, "lifetimes", LIFETIME_FIELDS);
-    Duration bind = duration(lifetimes, "lifetimes.bind", "bind", defaults.bindLifetime(), false);
-    Duration steady =
-        duration(
-            lifetimes,
-            "lifetimes.steadyState",
-            "steadyState",
-            defaults.steadyStateLifetime(),
-            false);
-    Duration gc =
-        duration(lifetimes, "lifetimes.gcInterval", "gcInterval", defaults.gcInterval(), false);
+  private RelaySettings.Lifetimes lifetimes(JsonNode lifetimes) {
+    RelaySettings.Lifetimes defaults = RelaySettings.Lifetimes.DEFAULTS;
+    return new RelaySettings.Lifetimes(
+        duration(lifetimes, "lifetimes.bind", "bind", defaults.bind(), false),
+        duration(lifetimes, "lifetimes.steadyState", "steadyState", defaults.steadyState(), false),
+        duration(lifetimes, "lifetimes.gcInterval", "gcInterval", defaults.gcInterval(), false));
+  }
 
-    JsonNode limits = section(root, "limits", LIMIT_FIELDS);
-    int maxSessions =
+  private RelaySettings.Limits limits(JsonNode limits) {
+    RelaySettings.Limits defaults = RelaySettings.Limits.DEFAULTS;
+    return new RelaySettings.Limits(
         wholeNumber(
-            limits,
-            "limits.maxSessions",
-            "maxSessions",
-            defaults.maxSessions(),
-            1,
-            MAX_SESSIONS_LIMIT);
-    int perKey =
+            limits, "limits.maxSessions", "maxSessions", defaults.maxSessions(), 1, MAX_SESSIONS),
         wholeNumber(
             limits,
             "limits.maxSessionsPerClientKey",
             "maxSessionsPerClientKey",
             defaults.maxSessionsPerClientKey(),
             1,
-            MAX_SESSIONS_LIMIT);
-    double rate =
+            MAX_SESSIONS),
         positiveNumber(
             limits,
             "limits.handshakesPerSecondPerSource",
             "handshakesPerSecondPerSource",
-            defaults.handshakesPerSecondPerSource());
-    int burst =
+            defaults.handshakesPerSecondPerSource()),
         wholeNumber(
             limits,
             "limits.handshakeBurstPerSource",
             "handshakeBurstPerSource",
             defaults.handshakeBurstPerSource(),
             1,
-            Integer.MAX_VALUE);
-
-    JsonNode shutdown = section(root, "shutdown", SHUTDOWN_FIELDS);
-    Duration drain = duration(shutdown, "shutdown.drain", "drain", RelayConfig.DEFAULT_DRAIN, true);
-
-    TailnetConfig tailnet = TailnetConfigParser.parse(root.get("tailnet"), baseDir, problems);
-
-    if (!problems.isEmpty()) {
-      throw new InvalidConfigException(problems);
-    }
-    return new RelayConfig(
-        udpPort,
-        httpPort,
-        keyFile,
-        endpoints,
-        keys,
-        bind,
-        steady,
-        gc,
-        maxSessions,
-        perKey,
-        rate,
-        burst,
-        drain,
-        tailnet);
+            Integer.MAX_VALUE));
   }
 
   private static String syntaxProblem(JsonProcessingException e) {
@@ -184,24 +169,6 @@ public final class RelayConfigParser {
         + (what == null ? e.getClass().getSimpleName() : what.lines().findFirst().orElse(what));
   }
 
-  static void rejectUnknown(
-      JsonNode mapping, String prefix, List<String> known, List<String> problems) {
-    Iterator<String> names = mapping.fieldNames();
-    while (names.hasNext()) {
-      String name = names.next();
-      if (!known.contains(name)) {
-        String guess = closest(name, known);
-        problems.add(
-            prefix
-                + name
-                + ": unknown field"
-                + (guess == null
-                    ? " (known: " + String.join(", ", known) + ")"
-                    : " (did you mean " + guess + "?)"));
-      }
-    }
-  }
-
   private JsonNode section(JsonNode root, String name, List<String> known) {
     JsonNode node = root.get(name);
     if (node == null || node.isNull()) {
@@ -211,7 +178,7 @@ public final class RelayConfigParser {
       problems.add(name + ": want a mapping with " + String.join(", ", known));
       return null;
     }
-    rejectUnknown(node, name + ".", known, problems);
+    YamlFields.rejectUnknown(node, name + ".", known, problems);
     return node;
   }
 
@@ -225,7 +192,7 @@ public final class RelayConfigParser {
       problems.add(
           field
               + ": "
-              + shown(node)
+              + YamlFields.shown(node)
               + " is not a port number (write e.g. "
               + exampleFor(field)
               + ")");
@@ -244,32 +211,12 @@ public final class RelayConfigParser {
   }
 
   private Path keyFile(JsonNode node) {
-    return filePath(
+    return YamlFields.filePath(
         node,
         "keyFile",
         "the private key file, e.g. /etc/peerrelay/key/private.key",
         baseDir,
         problems);
-  }
-
-  /** A file path field; a relative path is taken relative to {@code baseDir}. */
-  static Path filePath(
-      JsonNode node, String field, String what, Path baseDir, List<String> problems) {
-    if (node == null || node.isNull()) {
-      problems.add(field + ": missing (write the path of " + what + ")");
-      return null;
-    }
-    if (!node.isTextual() || node.asText().isBlank()) {
-      problems.add(field + ": " + shown(node) + " is not a file path");
-      return null;
-    }
-    try {
-      Path path = Path.of(node.asText());
-      return path.isAbsolute() || baseDir == null ? path : baseDir.resolve(path).normalize();
-    } catch (InvalidPathException e) {
-      problems.add(field + ": " + shown(node) + " is not a file path (" + e.getReason() + ")");
-      return null;
-    }
   }
 
   private List<InetSocketAddress> endpoints(JsonNode node) {
@@ -290,7 +237,11 @@ public final class RelayConfigParser {
       String field = "advertisedEndpoints[" + i + "]";
       JsonNode item = node.get(i);
       if (!item.isTextual()) {
-        problems.add(field + ": " + shown(item) + " is not ip:port (write e.g. 192.0.2.10:40000)");
+        problems.add(
+            field
+                + ": "
+                + YamlFields.shown(item)
+                + " is not ip:port (write e.g. 192.0.2.10:40000)");
         continue;
       }
       try {
@@ -361,7 +312,8 @@ public final class RelayConfigParser {
       return fallback;
     }
     if (!node.isTextual()) {
-      problems.add(field + ": " + shown(node) + " is not a duration (write e.g. 30s, 5m, 250ms)");
+      problems.add(
+          field + ": " + YamlFields.shown(node) + " is not a duration (write e.g. 30s, 5m, 250ms)");
       return fallback;
     }
     try {
@@ -385,7 +337,7 @@ public final class RelayConfigParser {
       return fallback;
     }
     if (!node.isIntegralNumber()) {
-      problems.add(field + ": " + shown(node) + " is not a whole number");
+      problems.add(field + ": " + YamlFields.shown(node) + " is not a whole number");
       return fallback;
     }
     long value = node.asLong();
@@ -402,53 +354,9 @@ public final class RelayConfigParser {
       return fallback;
     }
     if (!node.isNumber() || !(node.asDouble() > 0) || Double.isInfinite(node.asDouble())) {
-      problems.add(field + ": " + shown(node) + " is not a number more than 0");
+      problems.add(field + ": " + YamlFields.shown(node) + " is not a number more than 0");
       return fallback;
     }
     return node.asDouble();
-  }
-
-  /** A value as the user wrote it: quoted when it was text, so {@code "30"} and 30 differ. */
-  static String shown(JsonNode node) {
-    if (node.getNodeType() == JsonNodeType.STRING) {
-      return "\"" + node.asText() + "\"";
-    }
-    if (node.isContainerNode()) {
-      return node.isArray() ? "a list" : "a mapping";
-    }
-    return node.asText();
-  }
-
-  /** The known name within edit distance 2 of a misspelt one, or null. */
-  private static String closest(String name, List<String> known) {
-    String best = null;
-    int bestDistance = 3;
-    for (String candidate : known) {
-      int d = editDistance(name.toLowerCase(), candidate.toLowerCase());
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    return best;
-  }
-
-  private static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }

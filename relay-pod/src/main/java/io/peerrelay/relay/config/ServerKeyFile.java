@@ -3,7 +3,6 @@ package io.peerrelay.relay.config;
 import io.peerrelay.relay.protocol.DiscoPrivateKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads the relay's private disco key: one line {@code discoprivkey:<64 hex>} from a Secret. */
@@ -16,14 +15,26 @@ public final class ServerKeyFile {
    * @throws InvalidConfigException naming the file and what is wrong with it, never the key itself
    */
   public static DiscoPrivateKey read(Path file) throws InvalidConfigException {
-    String text;
+    return parse(readBytes(file, FileSource.DISK), file);
+  }
+
+  /**
+   * The key file's bytes, read once.
+   *
+   * @throws InvalidConfigException naming the file when it cannot be read
+   */
+  static byte[] readBytes(Path file, FileSource source) throws InvalidConfigException {
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      return source.read(file);
     } catch (IOException e) {
       throw new InvalidConfigException(
           "keyFile " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
     }
-    return parse(text, file);
+  }
+
+  /** Parses key file bytes (as read once); {@code file} only names the source in messages. */
+  static DiscoPrivateKey parse(byte[] bytes, Path file) throws InvalidConfigException {
+    return parse(new String(bytes, StandardCharsets.UTF_8), file);
   }
 
   /** Parses key file text; {@code file} only names the source in messages. */

@@ -27,17 +27,17 @@ final class TailnetConfigParser {
       problems.add("tailnet: want a mapping with " + String.join(", ", FIELDS));
       return null;
     }
-    RelayConfigParser.rejectUnknown(node, "tailnet.", FIELDS, problems);
+    YamlFields.rejectUnknown(node, "tailnet.", FIELDS, problems);
     String controlUrl = controlUrl(node.get("controlUrl"), problems);
     Path authKeyFile =
-        RelayConfigParser.filePath(
+        YamlFields.filePath(
             node.get("authKeyFile"),
             "tailnet.authKeyFile",
             "the auth key file, e.g. /etc/peerrelay/tailnet-auth/authkey",
             baseDir,
             problems);
     Path stateDir =
-        RelayConfigParser.filePath(
+        YamlFields.filePath(
             node.get("stateDir"),
             "tailnet.stateDir",
             "the node state folder, e.g. /etc/peerrelay/tailnet-state",
@@ -57,7 +57,7 @@ final class TailnetConfigParser {
     if (!node.isTextual()) {
       problems.add(
           "tailnet.controlUrl: "
-              + RelayConfigParser.shown(node)
+              + YamlFields.shown(node)
               + " is not a URL (write e.g. https://controlplane.tailscale.com)");
       return null;
     }
@@ -78,7 +78,7 @@ final class TailnetConfigParser {
     if (!node.isTextual() || !HOSTNAME.matcher(node.asText()).matches()) {
       problems.add(
           "tailnet.hostname: "
-              + RelayConfigParser.shown(node)
+              + YamlFields.shown(node)
               + " is not a DNS label (write 1-63 of a-z, 0-9 and '-', not starting or ending with"
               + " '-', e.g. office-0)");
       return null;
@@ -103,7 +103,7 @@ final class TailnetConfigParser {
         problems.add(
             field
                 + ": "
-                + RelayConfigParser.shown(item)
+                + YamlFields.shown(item)
                 + " is not a tag (write tag: then a name that starts with a letter, e.g."
                 + " tag:peer-relay)");
         continue;

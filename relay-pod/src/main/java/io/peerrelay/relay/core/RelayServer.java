@@ -154,6 +154,11 @@ public final class RelayServer {
     return table.infos();
   }
 
+  /** One page of the live sessions: at most {@code limit} with a VNI above {@code afterVni}. */
+  public List<SessionInfo> sessions(int afterVni, int limit) {
+    return table.infos(afterVni, limit);
+  }
+
   /** Number of live sessions. */
   public int sessionCount() {
     return table.size();

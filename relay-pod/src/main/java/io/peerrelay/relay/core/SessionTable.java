@@ -24,7 +24,7 @@ final class SessionTable {
 
   private final VniTable table = new VniTable();
   private final VniAllocator vnis = new VniAllocator(vni -> table.get(vni) != null);
-  private final Map<Integer, Session> byVni = new TreeMap<>();
+  private final TreeMap<Integer, Session> byVni = new TreeMap<>();
   private final Map<List<DiscoPublicKey>, Session> byPair = new HashMap<>();
   private final Map<DiscoPublicKey, Integer> perKey = new HashMap<>();
   private long lamport;
@@ -101,6 +101,18 @@ final class SessionTable {
   synchronized List<SessionInfo> infos() {
     List<SessionInfo> out = new ArrayList<>(byVni.size());
     for (Session s : byVni.values()) {
+      out.add(s.info());
+    }
+    return out;
+  }
+
+  /** At most {@code limit} live sessions with a VNI above {@code afterVni}, sorted by VNI. */
+  synchronized List<SessionInfo> infos(int afterVni, int limit) {
+    List<SessionInfo> out = new ArrayList<>(Math.min(limit, byVni.size()));
+    for (Session s : byVni.tailMap(afterVni, false).values()) {
+      if (out.size() == limit) {
+        break;
+      }
       out.add(s.info());
     }
     return out;

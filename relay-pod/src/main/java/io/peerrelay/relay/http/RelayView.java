@@ -1,5 +1,6 @@
 package io.peerrelay.relay.http;
 
+import io.peerrelay.relay.config.ConfigStatus;
 import io.peerrelay.relay.core.SessionInfo;
 import java.util.List;
 
@@ -17,8 +18,14 @@ public interface RelayView {
   /** The UDP port from the config file (Tailscale lists the configured port, not the bound one). */
   int configuredUdpPort();
 
-  /** Live sessions, sorted by VNI. */
-  List<SessionInfo> sessions();
+  /** At most {@code limit} live sessions with a VNI above {@code afterVni}, sorted by VNI. */
+  List<SessionInfo> sessions(int afterVni, int limit);
+
+  /** The config file in force and the last one refused, for GET /config. */
+  ConfigStatus configStatus();
+
+  /** The key the relay serves, {@code discokey:<64 hex>}, derived from the private key it holds. */
+  String serverDiscoKey();
 
   /** The body of GET /tailnet: the tailnet node's status, or enabled=false in standalone mode. */
   default String tailnetJson() {

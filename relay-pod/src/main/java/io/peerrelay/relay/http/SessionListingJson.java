@@ -22,6 +22,14 @@ public final class SessionListingJson {
    * none, as Go encodes a nil slice.
    */
   public static String render(int udpPort, List<SessionInfo> sessions) {
+    return render(udpPort, sessions, null);
+  }
+
+  /**
+   * The same, plus {@code "next": <vni>} when more sessions follow this page (pass it as {@code
+   * after} to read them); without more pages the answer is exactly Tailscale's shape.
+   */
+  public static String render(int udpPort, List<SessionInfo> sessions, Integer next) {
     ObjectNode status = JSON.createObjectNode();
     status.put("UDPPort", udpPort);
     if (sessions.isEmpty()) {
@@ -34,6 +42,9 @@ public final class SessionListingJson {
         client(item.putObject("Client1"), session.client1());
         client(item.putObject("Client2"), session.client2());
       }
+    }
+    if (next != null) {
+      status.put("next", next);
     }
     try {
       return JSON.writeValueAsString(status);

@@ -36,7 +36,12 @@ final class SidePortHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       keepAlive = false;
     } else {
       try {
-        reply = routes.answer(request.method().name(), request.uri(), fromLoopback(ctx));
+        reply =
+            routes.answer(
+                request.method().name(),
+                request.uri(),
+                fromLoopback(ctx),
+                request.headers().get(HttpHeaderNames.AUTHORIZATION));
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "side port: " + request.uri() + " failed", e);
         reply = SidePortReply.text(500, "internal error: " + e);
@@ -50,6 +55,9 @@ final class SidePortHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     if (reply.status() == 405) {
       response.headers().set(HttpHeaderNames.ALLOW, "GET");
+    }
+    if (reply.status() == 401) {
+      response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"peer-relay\"");
     }
     if (keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

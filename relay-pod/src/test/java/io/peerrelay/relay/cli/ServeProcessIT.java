@@ -358,6 +358,7 @@ class ServeProcessIT {
 
   @Test
   void aBrokenConfigAtStartExitsWithTheProblem() throws Exception {
+    Path terminationLog = dir.resolve("termination-log");
     Files.writeString(configFile, config("advertisedEndpoints: [1.2.3.4]\n"));
     Path jar =
         Path.of(
@@ -369,12 +370,19 @@ class ServeProcessIT {
                 jar.toString(),
                 "serve",
                 "--config",
-                configFile.toString())
+                configFile.toString(),
+                "--termination-log",
+                terminationLog.toString())
             .redirectError(stderr.toFile())
             .start();
 
     assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(relay.exitValue()).isEqualTo(2);
+    // The kubelet copies this file into lastState.terminated.message, where the operator reads it.
+    assertThat(Files.readString(terminationLog))
+        .isEqualTo(
+            "advertisedEndpoints[0]: \"1.2.3.4\" is not ip:port (write 1.2.3.4:40000, IPv6 as"
+                + " [2001:db8::1]:40000)");
     assertThat(log())
         .contains(
             "advertisedEndpoints[0]: \"1.2.3.4\" is not ip:port (write 1.2.3.4:40000, IPv6 as"

@@ -2,6 +2,7 @@ package io.peerrelay.relay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerrelay.relay.config.ConfigStatus;
 import io.peerrelay.relay.core.SessionInfo;
 import io.peerrelay.relay.http.RelayView;
 import io.peerrelay.relay.http.SidePortRoutes;
@@ -9,6 +10,7 @@ import io.peerrelay.relay.http.SidePortServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -27,36 +29,12 @@ class SessionsCommandIT {
   @Test
   void printsTheSessionsOfARunningSidePort() throws Exception {
     RelayView relay =
-        new RelayView() {
-          @Override
-          public String notAliveReason() {
-            return null;
-          }
-
-          @Override
-          public String notReadyReason() {
-            return null;
-          }
-
-          @Override
-          public String metricsText() {
-            return "";
-          }
-
-          @Override
-          public int configuredUdpPort() {
-            return 40000;
-          }
-
-          @Override
-          public List<SessionInfo> sessions() {
-            return List.of(
+        new ListView(
+            List.of(
                 new SessionInfo(
                     1,
                     new SessionInfo.ClientInfo("127.0.0.1:5000", "d:aaaaaaaaaaaaaaaa", 1, 40),
-                    new SessionInfo.ClientInfo("127.0.0.1:5001", "d:bbbbbbbbbbbbbbbb", 2, 80)));
-          }
-        };
+                    new SessionInfo.ClientInfo("127.0.0.1:5001", "d:bbbbbbbbbbbbbbbb", 2, 80))));
     try (SidePortServer server = SidePortServer.start(0, new SidePortRoutes(relay))) {
       assertThat(run("--url", "http://127.0.0.1:" + server.port() + "/")).isZero();
     }
@@ -80,5 +58,73 @@ class SessionsCommandIT {
     assertThat(run("--url", "http://127.0.0.1:" + port)).isEqualTo(1);
 
     assertThat(err.toString()).contains("cannot connect to http://127.0.0.1:" + port + "/sessions");
+  }
+
+  @Test
+  void followsThePagesOfALargeListing() throws Exception {
+    List<SessionInfo> many = new ArrayList<>();
+    for (int vni = 1; vni <= 12_001; vni++) {
+      many.add(
+          new SessionInfo(
+              vni,
+              new SessionInfo.ClientInfo("127.0.0.1:5000", "d:aaaaaaaaaaaaaaaa", vni, 40),
+              new SessionInfo.ClientInfo("", "d:bbbbbbbbbbbbbbbb", 0, 0)));
+    }
+    ListView relay = new ListView(many);
+    try (SidePortServer server = SidePortServer.start(0, new SidePortRoutes(relay))) {
+      assertThat(run("--url", "http://127.0.0.1:" + server.port())).isZero();
+    }
+
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("Relay UDP port 40000: 12001 sessions");
+    assertThat(lines).hasSize(1 + 2 * 12_001);
+    assertThat(lines.get(lines.size() - 2)).contains("Packets: 12001 ");
+    assertThat(relay.pagesServed).isEqualTo(3); // 5000 + 5000 + 2001
+  }
+
+  /** A relay view over a fixed list of sessions. */
+  private static final class ListView implements RelayView {
+    private final List<SessionInfo> sessions;
+    volatile int pagesServed;
+
+    ListView(List<SessionInfo> sessions) {
+      this.sessions = sessions;
+    }
+
+    @Override
+    public String notAliveReason() {
+      return null;
+    }
+
+    @Override
+    public String notReadyReason() {
+      return null;
+    }
+
+    @Override
+    public String metricsText() {
+      return "";
+    }
+
+    @Override
+    public int configuredUdpPort() {
+      return 40000;
+    }
+
+    @Override
+    public List<SessionInfo> sessions(int afterVni, int limit) {
+      pagesServed++;
+      return sessions.stream().filter(s -> s.vni() > afterVni).limit(limit).toList();
+    }
+
+    @Override
+    public ConfigStatus configStatus() {
+      return null;
+    }
+
+    @Override
+    public String serverDiscoKey() {
+      return null;
+    }
   }
 }

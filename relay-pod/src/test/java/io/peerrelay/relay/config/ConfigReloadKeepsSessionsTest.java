@@ -28,10 +28,12 @@ class ConfigReloadKeepsSessionsTest {
     Files.writeString(
         configFile,
         head + "advertisedEndpoints: [192.0.2.1:40000]\nallowedClientKeys: [" + a + "]\n");
-    RelayConfig started = RelayConfigFile.read(configFile);
     RelayMetrics metrics = new RelayMetrics("test");
+    ConfigReload reload =
+        new ConfigReload(configFile, FileSource.DISK, java.time.Clock.systemUTC(), metrics);
+    RelayConfig started = reload.current();
     RelayServer server = new RelayServer(serverKey, started.settings(), metrics, System::nanoTime);
-    ConfigReload reload = new ConfigReload(configFile, started, serverKey, server::apply, metrics);
+    reload.applyTo(server::apply);
     int vni = server.allocate(a, b).vni();
 
     Files.writeString(

@@ -8,6 +8,7 @@ import io.peerrelay.relay.protocol.DiscoPrivateKey;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -42,8 +43,8 @@ class ConfigReloadTest {
     Files.writeString(keyFile, key.toText() + "\n");
     configFile = dir.resolve("relay.yaml");
     Files.writeString(configFile, config(40000, "[]"));
-    reload =
-        new ConfigReload(configFile, RelayConfigFile.read(configFile), key, applied::add, metrics);
+    reload = new ConfigReload(configFile, FileSource.DISK, Clock.systemUTC(), metrics);
+    reload.applyTo(applied::add);
   }
 
   @AfterEach
@@ -182,19 +183,63 @@ class ConfigReloadTest {
   @Test
   void aCoreThatRefusesTheSettingsCountsAsAnError() throws Exception {
     ConfigReload refusing =
-        new ConfigReload(
-            configFile,
-            reload.current(),
-            key,
-            s -> {
-              throw new IllegalArgumentException("too many endpoints for the core");
-            },
-            metrics);
+        new ConfigReload(configFile, FileSource.DISK, Clock.systemUTC(), metrics);
+    refusing.applyTo(
+        s -> {
+          throw new IllegalArgumentException("too many endpoints for the core");
+        });
     Files.writeString(configFile, config(40000, "[192.0.2.1:40000]"));
 
     refusing.check();
 
     assertThat(reloads("error")).isEqualTo(1);
     assertThat(refusing.current().advertisedEndpoints()).isEmpty();
+  }
+
+  /**
+   * Kubelet swaps the ..data symlink whenever it likes: each version must be read once and what is
+   * applied, hashed and reported must all come from that one read.
+   */
+  @Test
+  void eachChangeIsOneReadAndTheHashIsOfTheBytesApplied() throws Exception {
+    List<String> versions =
+        List.of(
+            config(40000, "[]"),
+            config(40000, "[192.0.2.1:40000]"),
+            config(40000, "[192.0.2.2:40000]"));
+    int[] configReads = {0};
+    FileSource swapping =
+        file -> {
+          if (!file.equals(configFile)) {
+            return Files.readAllBytes(file);
+          }
+          // Every read of the config file sees the next version, as if the kubelet swapped it.
+          String text = versions.get(Math.min(configReads[0]++, versions.size() - 1));
+          return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        };
+    ConfigReload counted = new ConfigReload(configFile, swapping, Clock.systemUTC(), metrics);
+    List<RelaySettings> seen = new ArrayList<>();
+    counted.applyTo(seen::add);
+
+    assertThat(configReads[0]).isEqualTo(1);
+    assertThat(counted.status().applied().sha256())
+        .isEqualTo(RelayConfigFile.sha256(versions.get(0).getBytes()));
+
+    counted.check();
+
+    assertThat(configReads[0]).isEqualTo(2);
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0).advertisedEndpoints())
+        .containsExactly(new InetSocketAddress("192.0.2.1", 40000));
+    assertThat(counted.status().applied().sha256())
+        .isEqualTo(RelayConfigFile.sha256(versions.get(1).getBytes()));
+
+    counted.check();
+
+    assertThat(configReads[0]).isEqualTo(3);
+    assertThat(counted.current().advertisedEndpoints())
+        .containsExactly(new InetSocketAddress("192.0.2.2", 40000));
+    assertThat(counted.status().applied().sha256())
+        .isEqualTo(RelayConfigFile.sha256(versions.get(2).getBytes()));
   }
 }

@@ -41,12 +41,12 @@ class RelayConfigParserTest {
             new InetSocketAddress("2001:db8::10", 40000));
     assertThat(config.allowedClientKeys())
         .containsExactly(DiscoPublicKey.parse(KEY_A), DiscoPublicKey.parse(KEY_B));
-    assertThat(config.bindLifetime()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.steadyStateLifetime()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(config.gcInterval()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.maxSessions()).isEqualTo(100_000);
-    assertThat(config.handshakesPerSecondPerSource()).isEqualTo(20.0);
-    assertThat(config.handshakeBurstPerSource()).isEqualTo(40);
+    assertThat(config.settings().bindLifetime()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.settings().steadyStateLifetime()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.settings().gcInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.settings().maxSessions()).isEqualTo(100_000);
+    assertThat(config.settings().handshakesPerSecondPerSource()).isEqualTo(20.0);
+    assertThat(config.settings().handshakeBurstPerSource()).isEqualTo(40);
     assertThat(config.shutdownDrain()).isEqualTo(Duration.ofSeconds(10));
   }
 

@@ -1,6 +1,8 @@
 package io.peerrelay.relay.http;
 
+import io.peerrelay.relay.config.ConfigStatus;
 import io.peerrelay.relay.core.SessionInfo;
+import java.time.Instant;
 import java.util.List;
 
 /** A relay view whose answers a test sets directly. */
@@ -10,6 +12,10 @@ class FakeRelayView implements RelayView {
   volatile String metrics = "# TYPE x counter\nx_total 1.0\n";
   volatile int udpPort = 40000;
   volatile List<SessionInfo> sessions = List.of();
+  volatile ConfigStatus configStatus =
+      new ConfigStatus(
+          new ConfigStatus.Applied("ab".repeat(32), Instant.parse("2026-12-02T00:00:00Z")), null);
+  volatile String serverDiscoKey = "discokey:" + "cd".repeat(32);
 
   @Override
   public String notAliveReason() {
@@ -32,7 +38,17 @@ class FakeRelayView implements RelayView {
   }
 
   @Override
-  public List<SessionInfo> sessions() {
-    return sessions;
+  public List<SessionInfo> sessions(int afterVni, int limit) {
+    return sessions.stream().filter(s -> s.vni() > afterVni).limit(limit).toList();
+  }
+
+  @Override
+  public ConfigStatus configStatus() {
+    return configStatus;
+  }
+
+  @Override
+  public String serverDiscoKey() {
+    return serverDiscoKey;
   }
 }
