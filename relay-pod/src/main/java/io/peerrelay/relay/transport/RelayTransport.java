@@ -136,51 +136,7 @@ public final class RelayTransport implements AutoCloseable {
     List<Channel> mine = isV6 ? v6 : v4;
     int bound = port;
     for (int i = 0; i < loops.size(); i++) {
-      int index = i;
-      Bootstrap b =
-          new Bootstrap()
-              .group(loops.get(i))
-              .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-              .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-              .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-              .option(
-                  ChannelOption.RCVBUF_ALLOCATOR,
-                  new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(READ_BATCH))
-              .handler(
-                  new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                      ch.pipeline()
-                          .addLast(
-                              new RelayDatagramHandler(
-                                  server,
-                                  isV6,
-                                  () -> partner(!isV6, index),
-                                  () -> !closed.get(),
-                                  control,
-                                  gsoOn));
-                    }
-                  });
-      InternetProtocolFamily family =
-          isV6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
-      if (epoll) {
-        b.channelFactory(() -> new EpollDatagramChannel(family))
-            .option(EpollChannelOption.SO_REUSEPORT, true);
-        if (GRO) {
-          // Netty's recvmmsg does not ask for the GRO control message, so a super-datagram read
-          // by it would be forwarded whole, unchecked segments and all (GsoForwardingIT shows
-          // it). With GRO the socket is read by recvmsg, whose GRO segment size Netty uses to
-          // split the super-datagram into its segments; a 64 KiB buffer holds the largest.
-          b.option(EpollChannelOption.UDP_GRO, true);
-        } else {
-          recvmmsg(b);
-        }
-        if (isV6) {
-          b.option(IPV6_V6ONLY, 1);
-        }
-      } else {
-        b.channelFactory(() -> new NioDatagramChannel(family));
-      }
+      Bootstrap b = bootstrap(server, isV6, i, loops.get(i));
       Channel ch = b.bind(address, bound).sync().channel();
       mine.add(ch);
       boolean gro =
@@ -240,6 +196,55 @@ public final class RelayTransport implements AutoCloseable {
         && System.getProperty("io.netty.leakDetectionLevel") == null) {
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
+  }
+
+  /** One socket's options and handler: epoll with GRO (or recvmmsg), or NIO. */
+  private Bootstrap bootstrap(RelayServer server, boolean isV6, int index, EventLoop loop) {
+    Bootstrap b =
+        new Bootstrap()
+            .group(loop)
+            .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+            .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .option(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(READ_BATCH))
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new RelayDatagramHandler(
+                                server,
+                                isV6,
+                                () -> partner(!isV6, index),
+                                () -> !closed.get(),
+                                control,
+                                gsoOn));
+                  }
+                });
+    InternetProtocolFamily family =
+        isV6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
+    if (epoll) {
+      b.channelFactory(() -> new EpollDatagramChannel(family))
+          .option(EpollChannelOption.SO_REUSEPORT, true);
+      if (GRO) {
+        // Netty's recvmmsg does not ask for the GRO control message, so a super-datagram read
+        // by it would be forwarded whole, unchecked segments and all (GsoForwardingIT shows
+        // it). With GRO the socket is read by recvmsg, whose GRO segment size Netty uses to
+        // split the super-datagram into its segments; a 64 KiB buffer holds the largest.
+        b.option(EpollChannelOption.UDP_GRO, true);
+      } else {
+        recvmmsg(b);
+      }
+      if (isV6) {
+        b.option(IPV6_V6ONLY, 1);
+      }
+    } else {
+      b.channelFactory(() -> new NioDatagramChannel(family));
+    }
+    return b;
   }
 
   private static void logBuffers(Channel ch, boolean isV6) {
