@@ -5,7 +5,7 @@
 # Loopback only (127.0.0.1). Not part of e2e/test-all.sh: it measures, it never fails on a number.
 #
 #   e2e/bench/run.sh [--quick | --full] [--out FILE] [--jar JAR] [--relay-cpu N] [--gen-cpu N]
-#                    [--strace] [--cases LIST --rounds N --seconds DUR] [--variants ours,ours-lean,...]
+#                    [--strace] [--cases LIST --rounds N --seconds DUR] [--variants ours,ours-nogro,...]
 #
 #   --quick   (default) 6 cases, 2 rounds of 2 s, 6 relays (4 JVM flag sets): 10-15 minutes (11 with 3 sets at load 25)
 #   --full    every load (30k, 60k, max) x payload (64, 512, 1280) x sessions (1, 100, 1000),
