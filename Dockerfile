@@ -24,8 +24,21 @@ ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/opt/peerrelay-operator/o
 # ---- relay: JVM --------------------------------------------------------------------------------
 FROM ${JRE_IMAGE} AS relay-jvm
 COPY relay-pod/target/quarkus-app/ /opt/peer-relay/
-RUN printf '#!/bin/sh\nexec java -XX:MaxRAMPercentage=75 -XX:TieredStopAtLevel=1 -jar /opt/peer-relay/quarkus-run.jar "$@"\n' \
-      > /usr/local/bin/peer-relay && chmod 755 /usr/local/bin/peer-relay
+# Lean JVM (relay-pod/README.md, "JVM flags"): serial GC, a heap that starts small, small stacks and
+# direct memory, and a class-data-sharing archive of the relay's classes written by one serve run
+# here at build time (-XX:ArchiveClassesAtExit). PEERRELAY_JAVA_OPTS replaces the flags.
+ENV PEERRELAY_JAVA_OPTS="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MaxMetaspaceSize=96m -XX:MaxDirectMemorySize=64m -Xss512k -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=/opt/peer-relay/relay.jsa -Xshare:auto"
+RUN printf '#!/bin/sh\nexec java $PEERRELAY_JAVA_OPTS -jar /opt/peer-relay/quarkus-run.jar "$@"\n' \
+      > /usr/local/bin/peer-relay && chmod 755 /usr/local/bin/peer-relay \
+ && d=$(mktemp -d) && cd "$d" \
+ && java -jar /opt/peer-relay/quarkus-run.jar keygen --out relay.key > /dev/null \
+ && printf 'version: 1\nudpPort: 40000\nhttpPort: 9090\nkeyFile: relay.key\nadvertisedEndpoints: [127.0.0.1:40000]\nshutdown: {drain: 0s}\n' > relay.yaml \
+ && (java ${PEERRELAY_JAVA_OPTS%%-XX:SharedArchiveFile*} -XX:ArchiveClassesAtExit=/opt/peer-relay/relay.jsa \
+       -jar /opt/peer-relay/quarkus-run.jar serve --config relay.yaml --bind-v4 127.0.0.1 --no-ipv6 > cds.log 2>&1 & \
+     pid=$!; i=0; until grep -q 'serving as' cds.log || [ $i -ge 300 ]; do sleep 0.2; i=$((i+1)); done; \
+     sleep 1; kill -TERM $pid; wait $pid || true) \
+ && test -s /opt/peer-relay/relay.jsa || { cat "$d/cds.log"; echo "no CDS archive written" >&2; exit 1; } \
+ ; rm -rf "$d"
 USER 65532:65532
 EXPOSE 40000/udp 9090/tcp
 # The relay needs Netty's native epoll for the image's architecture: fail the build, not the pod.

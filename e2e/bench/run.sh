@@ -5,7 +5,7 @@
 # Loopback only (127.0.0.1). Not part of e2e/test-all.sh: it measures, it never fails on a number.
 #
 #   e2e/bench/run.sh [--quick | --full] [--out FILE] [--jar JAR] [--relay-cpu N] [--gen-cpu N]
-#                    [--strace] [--cases LIST --rounds N --seconds DUR] [--variants ours,ours-lean,...]
+#                    [--strace] [--cases LIST --rounds N --seconds DUR] [--variants ours,ours-nogro,...]
 #
 #   --quick   (default) 6 cases, 2 rounds of 2 s, 6 relays (4 JVM flag sets): 10-15 minutes (11 with 3 sets at load 25)
 #   --full    every load (30k, 60k, max) x payload (64, 512, 1280) x sessions (1, 100, 1000),
@@ -54,16 +54,16 @@ command -v cc >/dev/null || die "no C compiler (cc) on PATH"
 command -v taskset >/dev/null || die "no taskset (util-linux)"
 
 if [ "$mode" = quick ]; then
-  cases=${cases:-max/64/1,max/512/1,max/1280/1,60000/512/100,30000/1280/1000,max/512/1000}
+  cases=${cases:-max/64/1,max/512/1,max/1280/1,60000/512/100,30000/1280/1000,max/512/1000,max/1280/1/gso,max/512/100/gso}
   rounds=${rounds:-2} seconds=${seconds:-2s}
-  variants=(ours ours-noleak ours-mmsg32 ours-lean)
+  variants=(ours ours-nogro ours-mmsg32)
 else
   if [ -z "$cases" ]; then
     for s in 1 100 1000; do for p in 64 512 1280; do for l in 30000 60000 max; do cases+="$l/$p/$s,"; done; done; done
     cases=${cases%,}
   fi
   rounds=${rounds:-2} seconds=${seconds:-3s}
-  variants=(ours ours-noleak ours-serialgc ours-mmsg32 ours-lean ours-c1)
+  variants=(ours ours-nogro ours-mmsg32 ours-nogso ours-c2 ours-leak)
 fi
 
 [ -z "$variants_arg" ] || IFS=, read -r -a variants <<<"$variants_arg"
@@ -127,7 +127,7 @@ write_config() {
 cds=$work/relay.jsa
 make_cds() {
   write_config cds > /dev/null
-  "$java" -XX:ArchiveClassesAtExit="$cds" -jar "$jar" serve --config "$work/cds.yaml" --bind-v4 127.0.0.1 --no-ipv6 --threads 1 \
+  "$java" -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit="$cds" -jar "$jar" serve --config "$work/cds.yaml" --bind-v4 127.0.0.1 --no-ipv6 --threads 1 \
     > "$work/cds.log" 2>&1 &
   local pid=$! i
   for i in $(seq 1 300); do grep -q 'serving as' "$work/cds.log" && break; sleep 0.2; done
@@ -140,23 +140,29 @@ cds_flag=""
 make_cds && cds_flag="-XX:SharedArchiveFile=$cds"
 stage "CDS archive"
 
-image_flags="-XX:MaxRAMPercentage=75" # what the relay image's entrypoint runs (Dockerfile)
-noleak="-Dio.netty.leakDetection.level=disabled"
-lean="$noleak -XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxMetaspaceSize=96m -Xss512k $cds_flag"
+# What the relay image's entrypoint runs (Dockerfile, relay-jvm stage: PEERRELAY_JAVA_OPTS), with
+# the CDS archive made above instead of the image's.
+image_flags="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MaxMetaspaceSize=96m -XX:MaxDirectMemorySize=64m -Xss512k -XX:TieredStopAtLevel=1 $cds_flag"
 declare -A jvm_flags=(
   [ours]="$image_flags"
-  [ours-noleak]="$image_flags $noleak"
-  [ours-serialgc]="$image_flags -XX:+UseSerialGC"
-  [ours-mmsg32]="$image_flags -Dpeerrelay.transport.recvmmsg=32"
-  [ours-lean]="$lean"
-  [ours-c1]="$lean -XX:TieredStopAtLevel=1"
+  [ours-nogro]="$image_flags -Dpeerrelay.transport.gro=false"
+  [ours-mmsg32]="$image_flags -Dpeerrelay.transport.gro=false -Dpeerrelay.transport.recvmmsg=32"
+  [ours-nogso]="$image_flags -Dpeerrelay.transport.gso=false"
+  [ours-c2]="${image_flags/-XX:TieredStopAtLevel=1 /}"
+  [ours-leak]="$image_flags -Dio.netty.leakDetection.level=simple"
+  [before]="-XX:MaxRAMPercentage=75"
 )
+# PEERRELAY_BENCH_BEFORE_JAR=OLD/quarkus-run.jar with the variant "before": an older build with the
+# image flags it shipped with, for before/after rows from one run.
+before_jar=${PEERRELAY_BENCH_BEFORE_JAR:-$jar}
 pin="taskset -c $relay_cpu"
 targets=$work/targets
 : > "$targets"
 for v in "${variants[@]}"; do
   udp=$(write_config "$v")
-  echo "$v|ours|$udp|$relay_pub|$pin $java ${jvm_flags[$v]} -jar $jar serve --config $work/$v.yaml --bind-v4 127.0.0.1 --no-ipv6 --threads 1" >> "$targets"
+  j=$jar; [ "$v" = before ] && j=$before_jar
+  [ -n "${jvm_flags[$v]+x}" ] || die "--variants: unknown variant $v (known: ${!jvm_flags[*]})"
+  echo "$v|ours|$udp|$relay_pub|$pin $java ${jvm_flags[$v]} -jar $j serve --config $work/$v.yaml --bind-v4 127.0.0.1 --no-ipv6 --threads 1" >> "$targets"
 done
 ts_udp=$("$gen" freeport)
 ts_api=$("$gen" freeport)

@@ -18,6 +18,7 @@ type loadCase struct {
 	rate     int // packets/s; 0 is as fast as the generator goes
 	payload  int // WireGuard bytes per datagram (the relay sees 8 more: the Geneve header)
 	sessions int
+	gso      bool // each burst leaves as one UDP GSO send (UDP_SEGMENT), as tailscaled sends bulk
 }
 
 func (c loadCase) String() string {
@@ -25,18 +26,25 @@ func (c loadCase) String() string {
 	if c.rate > 0 {
 		r = fmt.Sprintf("%dk", c.rate/1000)
 	}
-	return fmt.Sprintf("%s/%dB/%d", r, c.payload, c.sessions)
+	g := ""
+	if c.gso {
+		g = "/gso"
+	}
+	return fmt.Sprintf("%s/%dB/%d%s", r, c.payload, c.sessions, g)
 }
 
-// parseCases reads "RATE/PAYLOAD/SESSIONS,..." with RATE a number or max.
+// parseCases reads "RATE/PAYLOAD/SESSIONS[/gso],..." with RATE a number or max.
 func parseCases(text string) ([]loadCase, error) {
 	var out []loadCase
 	for _, item := range strings.Split(text, ",") {
 		f := strings.Split(strings.TrimSpace(item), "/")
-		if len(f) != 3 {
-			return nil, fmt.Errorf("--cases: %q is not RATE/PAYLOAD/SESSIONS (e.g. max/512/100)", item)
-		}
 		var c loadCase
+		if len(f) == 4 && f[3] == "gso" {
+			c.gso, f = true, f[:3]
+		}
+		if len(f) != 3 {
+			return nil, fmt.Errorf("--cases: %q is not RATE/PAYLOAD/SESSIONS[/gso] (e.g. max/512/100, max/1280/1/gso)", item)
+		}
 		var err error
 		if f[0] != "max" {
 			if c.rate, err = strconv.Atoi(f[0]); err != nil || c.rate <= 0 {
@@ -72,7 +80,7 @@ func runCase(t *target, c loadCase, d, warm time.Duration) (runResult, error) {
 	for _, s := range t.sessions[1 : 1+c.sessions] {
 		dg := wireGuardDatagram(s.vni, c.payload)
 		for _, l := range []*leg{s.a.leg, s.b.leg} {
-			l.prepare(dg)
+			l.prepare(dg, c.gso)
 			legs = append(legs, l)
 			genPorts[l.addr.Port()] = true
 		}
@@ -96,12 +104,18 @@ func runCase(t *target, c loadCase, d, warm time.Duration) (runResult, error) {
 	}
 	relayPorts := map[uint16]bool{t.relay.Port(): true}
 	quiet(rx, relayPorts)
-	drive(legs, rx, c.rate, warm)
+	b := burst
+	if c.gso {
+		// A GSO sender fills its super-datagrams (wireguard-go batches up to 64 KiB): 32 segments,
+		// fewer where 32 would pass the 64 KiB UDP limit.
+		b = min(32, 65000/len(legs[0].buf))
+	}
+	drive(legs, rx, c.rate, warm, b)
 	quiet(rx, relayPorts)
 	res := runResult{load: loadAvg()}
 	cpu0, rd0, gd0, rx0 := cpuMicros(t.pid), udpDrops(relayPorts), udpDrops(genPorts), rx.pkts
 	start := time.Now()
-	res.sent = drive(legs, rx, c.rate, d)
+	res.sent = drive(legs, rx, c.rate, d, b)
 	res.seconds = time.Since(start).Seconds()
 	if rss := statusKB(t.pid, "VmRSS"); rss > t.rssLoadKB {
 		t.rssLoadKB = rss
@@ -115,8 +129,8 @@ func runCase(t *target, c loadCase, d, warm time.Duration) (runResult, error) {
 }
 
 // drive sends from legs round-robin for d, at rate packets/s (0: as fast as possible), draining
-// the receive side between bursts; returns the datagrams sent.
-func drive(legs []*leg, rx *receiver, rate int, d time.Duration) uint64 {
+// the receive side between bursts of up to b datagrams per leg; returns the datagrams sent.
+func drive(legs []*leg, rx *receiver, rate int, d time.Duration, b int) uint64 {
 	var sent uint64
 	start := time.Now()
 	for li := 0; ; {
@@ -124,14 +138,14 @@ func drive(legs []*leg, rx *receiver, rate int, d time.Duration) uint64 {
 		if el >= d {
 			return sent
 		}
-		k := burst
+		k := b
 		if rate > 0 {
 			due := int64(float64(rate)*el.Seconds()) - int64(sent)
 			if due <= 0 {
 				rx.poll(0)
 				continue
 			}
-			k = int(min(due, burst))
+			k = int(min(due, int64(b)))
 		}
 		sent += uint64(legs[li].sendBurst(k))
 		li++

@@ -31,6 +31,13 @@ type leg struct {
 	iov  []unix.Iovec
 	name unix.RawSockaddrInet4
 	buf  []byte
+	// GSO mode: one message whose payload is burstMax copies back to back, cut by the kernel
+	// into datagrams of len(datagram) (UDP_SEGMENT in a control message).
+	gso    bool
+	gsoBuf []byte
+	gsoIov unix.Iovec
+	gsoHdr unix.Msghdr
+	oob    []byte
 }
 
 // openLeg binds a non-blocking UDP socket on 127.0.0.1:port (0: any free port).
@@ -107,8 +114,9 @@ func (l *leg) drainQueue(buf []byte) {
 	}
 }
 
-// prepare builds the burst this leg sends: burstMax copies of datagram to l.dst.
-func (l *leg) prepare(datagram []byte) {
+// prepare builds the burst this leg sends: burstMax copies of datagram to l.dst, as separate
+// datagrams of one sendmmsg or (gso) as one UDP GSO send.
+func (l *leg) prepare(datagram []byte, gso bool) {
 	l.buf = append(l.buf[:0], datagram...)
 	a := l.dst.Addr().As4()
 	l.name = unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: a}
@@ -124,10 +132,44 @@ func (l *leg) prepare(datagram []byte) {
 		l.tx[i].hdr.Iov = &l.iov[i]
 		l.tx[i].hdr.Iovlen = 1
 	}
+	l.gso = gso
+	if gso {
+		l.gsoBuf = make([]byte, 0, burstMax*len(datagram))
+		for i := 0; i < burstMax; i++ {
+			l.gsoBuf = append(l.gsoBuf, datagram...)
+		}
+		l.oob = make([]byte, unix.CmsgSpace(2))
+		h := (*unix.Cmsghdr)(unsafe.Pointer(&l.oob[0]))
+		h.Level, h.Type = unix.SOL_UDP, unix.UDP_SEGMENT
+		h.SetLen(unix.CmsgLen(2))
+		*(*uint16)(unsafe.Pointer(&l.oob[unix.CmsgLen(0)])) = uint16(len(datagram))
+		l.gsoIov.Base = &l.gsoBuf[0]
+		l.gsoHdr.Name = (*byte)(unsafe.Pointer(&l.name))
+		l.gsoHdr.Namelen = unix.SizeofSockaddrInet4
+		l.gsoHdr.Iov = &l.gsoIov
+		l.gsoHdr.Iovlen = 1
+		l.gsoHdr.Control = &l.oob[0]
+		l.gsoHdr.SetControllen(len(l.oob))
+	}
 }
 
 // sendBurst sends k of the prepared datagrams with one sendmmsg; returns how many left.
 func (l *leg) sendBurst(k int) int {
+	if l.gso {
+		if k == 1 {
+			return l.sendBurstPlain(1) // one segment: a plain datagram
+		}
+		l.gsoIov.SetLen(k * len(l.buf))
+		_, _, errno := unix.Syscall(unix.SYS_SENDMSG, uintptr(l.fd), uintptr(unsafe.Pointer(&l.gsoHdr)), 0)
+		if errno != 0 {
+			return 0
+		}
+		return k
+	}
+	return l.sendBurstPlain(k)
+}
+
+func (l *leg) sendBurstPlain(k int) int {
 	r, _, errno := unix.Syscall6(unix.SYS_SENDMMSG, uintptr(l.fd), uintptr(unsafe.Pointer(&l.tx[0])), uintptr(k), 0, 0, 0)
 	if errno != 0 {
 		return 0

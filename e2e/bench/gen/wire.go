@@ -4,6 +4,7 @@ package main
 // binds to both relays exactly as a Tailscale client would.
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -17,13 +18,23 @@ import (
 
 // sealDisco frames a disco message as magicsock does on a relay path: Geneve, magic, sender, box.
 func sealDisco(vni uint32, from key.DiscoPrivate, to key.DiscoPublic, msg disco.Message, padTo int) []byte {
+	return sealPlain(vni, from, to, msg.AppendMarshal(nil), padTo)
+}
+
+// sealStamped seals a VNI-0 request with our relay's 8-byte issued-at stamp (unix milliseconds,
+// big-endian) right after Tailscale's message, where Tailscale's own request has zero padding.
+func sealStamped(from key.DiscoPrivate, to key.DiscoPublic, msg disco.Message, padTo int) []byte {
+	plain := binary.BigEndian.AppendUint64(msg.AppendMarshal(nil), uint64(time.Now().UnixMilli()))
+	return sealPlain(0, from, to, plain, padTo)
+}
+
+func sealPlain(vni uint32, from key.DiscoPrivate, to key.DiscoPublic, plain []byte, padTo int) []byte {
 	gh := packet.GeneveHeader{Protocol: packet.GeneveProtocolDisco, Control: true}
 	gh.VNI.Set(vni)
 	out := make([]byte, packet.GeneveFixedHeaderLength)
 	gh.Encode(out)
 	out = append(out, disco.Magic...)
 	out = from.Public().AppendTo(out)
-	plain := msg.AppendMarshal(nil)
 	if pad := padTo - len(out) - disco.NonceLen - 16 - len(plain); pad > 0 {
 		plain = append(plain, make([]byte, pad)...)
 	}
@@ -90,11 +101,20 @@ func exchange(l *clientLeg, req []byte, relay netip.AddrPort, server key.DiscoPu
 // allocateOurs asks our relay for a session with the VNI-0 extension (relay-pod/README.md).
 func allocateOurs(l *clientLeg, peer key.DiscoPublic, relay netip.AddrPort, server key.DiscoPublic, tries int, every time.Duration) (uint32, error) {
 	pair := key.NewSortedPairOfDiscoPublic(l.key.Public(), peer).Get()
-	req := sealDisco(0, l.key, server, &disco.AllocateUDPRelayEndpointRequest{ClientDisco: pair, Generation: 1}, 512)
-	m, err := exchange(l, req, relay, server, tries, every, func(m disco.Message) bool {
-		_, ok := m.(*disco.AllocateUDPRelayEndpointResponse)
-		return ok
-	})
+	var m disco.Message
+	var err error
+	// Our relay takes an allocation only with a fresh issued-at stamp, later than the key's last
+	// (relay-pod/PROTOCOL.md §5), so the request is sealed anew every 100 tries.
+	for left := tries; left > 0; left -= 100 {
+		req := sealStamped(l.key, server, &disco.AllocateUDPRelayEndpointRequest{ClientDisco: pair, Generation: 1}, 512)
+		m, err = exchange(l, req, relay, server, min(left, 100), every, func(m disco.Message) bool {
+			_, ok := m.(*disco.AllocateUDPRelayEndpointResponse)
+			return ok
+		})
+		if err == nil {
+			break
+		}
+	}
 	if err != nil {
 		return 0, fmt.Errorf("allocation: %v (is the client key granted?)", err)
 	}

@@ -10,6 +10,7 @@ import io.peerrelay.relay.core.RelayServer;
 import io.peerrelay.relay.core.Verdict;
 import io.peerrelay.relay.protocol.DiscoPacket;
 import io.peerrelay.relay.protocol.Geneve;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -17,9 +18,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Hands each datagram to the relay core and carries out its verdict: the received pooled buffer is
- * forwarded as it is (retained, never copied), replies are written, the rest is released. One
- * instance per channel, so its {@link Verdict} is only touched by that channel's event loop.
+ * Hands each datagram to the relay core and carries out its verdict: forwarded datagrams go to a
+ * {@link ForwardBatch} (retained pooled buffers, GSO where possible), replies are written, the rest
+ * is released. Each segment of a GRO super-datagram arrives here as its own datagram (Netty's epoll
+ * read splits them), so the core checks every segment alone. One instance per channel, so its
+ * {@link Verdict} is only touched by that channel's event loop.
  */
 final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = Logger.getLogger(RelayDatagramHandler.class.getName());
@@ -28,7 +31,8 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
   private final boolean v6;
   private final Supplier<Channel> otherFamily;
   private final Verdict verdict = new Verdict();
-  private Channel pendingFlush;
+  private final boolean gso;
+  private ForwardBatch batch;
   private long exceptions;
   private final BooleanSupplier logErrors;
   private final ControlLane control;
@@ -45,6 +49,18 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
       Supplier<Channel> otherFamily,
       BooleanSupplier logErrors,
       ControlLane control) {
+    this(server, v6, otherFamily, logErrors, control, false);
+  }
+
+  /** With {@code gso}, consecutive same-destination datagrams go out as one UDP GSO send. */
+  RelayDatagramHandler(
+      RelayServer server,
+      boolean v6,
+      Supplier<Channel> otherFamily,
+      BooleanSupplier logErrors,
+      ControlLane control,
+      boolean gso) {
+    this.gso = gso;
     this.control = control;
     this.server = server;
     this.v6 = v6;
@@ -60,20 +76,21 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
     }
     ByteBuf content = packet.content();
     try {
-      ByteBuffer view = content.internalNioBuffer(content.readerIndex(), content.readableBytes());
+      ByteBuffer view = view(content);
       if (control != null && toControlLane(view)) {
         control.offer(view, packet.sender(), v6, ctx.channel());
         return;
       }
       server.handle(view, packet.sender(), v6, verdict);
       switch (verdict.kind()) {
-        case FORWARD ->
-            send(ctx, new DatagramPacket(content.retain(), verdict.destination()), verdict);
-        case REPLY ->
-            send(
-                ctx,
-                new DatagramPacket(Unpooled.wrappedBuffer(verdict.reply()), verdict.destination()),
-                verdict);
+        case FORWARD -> forward(ctx, content, verdict);
+        case REPLY -> {
+          batch(ctx).flush();
+          send(
+              ctx,
+              new DatagramPacket(Unpooled.wrappedBuffer(verdict.reply()), verdict.destination()),
+              verdict);
+        }
         case DROP -> {}
       }
     } finally {
@@ -81,19 +98,57 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void send(ChannelHandlerContext ctx, DatagramPacket out, Verdict v) {
+  private ForwardBatch batch(ChannelHandlerContext ctx) {
+    if (batch == null) {
+      // Created on the event loop, which owns its packet pool.
+      batch = new ForwardBatch(ctx.channel(), gso);
+    }
+    return batch;
+  }
+
+  private void forward(ChannelHandlerContext ctx, ByteBuf content, Verdict v) {
     Channel channel = v.destinationV6() == v6 ? ctx.channel() : otherFamily.get();
     if (channel == null) {
       // No socket of the destination's family (IPv6 disabled): nothing can carry it.
+      return;
+    }
+    if (channel.eventLoop().inEventLoop()) {
+      batch(ctx).add(channel, content, v.destination());
+    } else {
+      channel.writeAndFlush(
+          new DatagramPacket(content.retain(), v.destination()), channel.voidPromise());
+    }
+  }
+
+  /**
+   * The datagram as a ByteBuffer without a new NIO view per packet: a slice of a recvmmsg buffer
+   * would make one ({@code nioBuffer} of the parent), so the parent's cached internal buffer is
+   * positioned over the slice instead. The core only reads it, before the next datagram.
+   */
+  static ByteBuffer view(ByteBuf content) {
+    ByteBuf parent = content.unwrap();
+    if (parent != null
+        && parent.hasMemoryAddress()
+        && content.hasMemoryAddress()
+        && parent.nioBufferCount() == 1) {
+      long at = content.memoryAddress() + content.readerIndex() - parent.memoryAddress();
+      return parent.internalNioBuffer((int) at, content.readableBytes());
+    }
+    return content.internalNioBuffer(content.readerIndex(), content.readableBytes());
+  }
+
+  private void send(ChannelHandlerContext ctx, DatagramPacket out, Verdict v) {
+    Channel channel = v.destinationV6() == v6 ? ctx.channel() : otherFamily.get();
+    if (channel == null) {
       out.release();
       return;
     }
     if (channel == ctx.channel()) {
       ctx.write(out, ctx.voidPromise());
     } else if (channel.eventLoop().inEventLoop()) {
-      // The partner socket of the other family shares this event loop: batch it too.
+      // The partner socket of the other family shares this event loop: flushed with the batch.
       channel.write(out, channel.voidPromise());
-      pendingFlush = channel;
+      channel.flush();
     } else {
       channel.writeAndFlush(out, channel.voidPromise());
     }
@@ -107,16 +162,41 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     // One flush per read batch: Netty then writes everything queued with as few syscalls as it can.
-    ctx.flush();
-    if (pendingFlush != null) {
-      pendingFlush.flush();
-      pendingFlush = null;
+    if (batch != null) {
+      batch.finish();
+    } else {
+      ctx.flush();
     }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (batch != null) {
+      batch.discard();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  /** GSO sends and the segments they carried on this socket (logs and tests). */
+  long[] gsoCounts() {
+    ForwardBatch b = batch;
+    return b == null ? new long[2] : new long[] {b.gsoSends(), b.gsoSegments()};
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     exceptions++;
+    if (batch != null && batch.gso() && cause instanceof IOException) {
+      // A kernel or device without UDP GSO refuses the super-datagram (EIO, EINVAL): the lost
+      // batch is one burst of UDP; from here on the same datagrams go out one by one.
+      batch.disableGso();
+      LOG.warning(
+          "relay socket "
+              + ctx.channel().localAddress()
+              + ": UDP GSO send failed ("
+              + cause
+              + "); sending plain datagrams from now on");
+    }
     // A UDP socket has no connection to lose: log and keep serving (Tailscale closes the whole
     // server on a read error; a relay with many sessions should not).
     if (logErrors.getAsBoolean()) {

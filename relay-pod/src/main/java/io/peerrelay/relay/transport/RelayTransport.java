@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -16,6 +17,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.util.ResourceLeakDetector;
 import io.peerrelay.relay.core.RelayServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,6 +47,12 @@ public final class RelayTransport implements AutoCloseable {
    */
   static final int RECVMMSG_BATCH = Integer.getInteger("peerrelay.transport.recvmmsg", 8);
 
+  /** UDP GRO on receive (epoll); {@code -Dpeerrelay.transport.gro=false} turns it off. */
+  static final boolean GRO = !"false".equals(System.getProperty("peerrelay.transport.gro"));
+
+  /** UDP GSO on send (epoll); {@code -Dpeerrelay.transport.gso=false} turns it off. */
+  static final boolean GSO = !"false".equals(System.getProperty("peerrelay.transport.gso"));
+
   /** Datagrams read per wake-up before the batch is flushed. */
   static final int READ_BATCH = 64;
 
@@ -59,6 +67,8 @@ public final class RelayTransport implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean reusePortTook;
   private volatile boolean v6Only;
+  private volatile boolean groTook;
+  private volatile boolean gsoOn;
   private final ControlLane control;
 
   private RelayTransport(EventLoopGroup group, boolean epoll, ControlLane control) {
@@ -69,11 +79,14 @@ public final class RelayTransport implements AutoCloseable {
 
   /** Binds the relay port and starts forwarding; throws if no IPv4 socket can be bound. */
   public static RelayTransport start(RelayServer server, TransportOptions options) {
+    disableLeakDetectionUnlessAsked();
     boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("peerrelay.transport.nio");
     int threads = epoll ? options.threads() : 1;
     EventLoopGroup group =
         epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
     RelayTransport t = new RelayTransport(group, epoll, new ControlLane(server));
+    // UDP_SEGMENT needs Linux 4.18 and a Netty native library built with it.
+    t.gsoOn = epoll && GSO && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
     try {
       List<EventLoop> loops = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
@@ -101,12 +114,14 @@ public final class RelayTransport implements AutoCloseable {
               t.v6.size(),
               t.reusePortTook ? "took" : "not used"));
       if (epoll) {
-        // Netty's recvmmsg path does not split GRO-coalesced super-datagrams, and forwarding one
-        // as a single datagram would corrupt the stream, so GRO stays off.
         LOG.info(
-            "relay reads: recvmmsg x"
-                + RECVMMSG_BATCH
-                + " of 64 KiB, sendmmsg per read batch; UDP GRO off (not split by Netty's recvmmsg)");
+            String.format(
+                "relay reads: %s, sendmmsg per read batch; UDP GRO %s, UDP GSO %s",
+                t.groTook
+                    ? "recvmsg of 64 KiB (GRO)"
+                    : "recvmmsg x" + RECVMMSG_BATCH + " of 64 KiB",
+                t.groTook ? "on" : GRO ? "off (the kernel refused UDP_GRO)" : "off (asked)",
+                t.gsoOn ? "on" : GSO ? "off (not supported here)" : "off (asked)"));
       }
       return t;
     } catch (Exception e) {
@@ -121,54 +136,22 @@ public final class RelayTransport implements AutoCloseable {
     List<Channel> mine = isV6 ? v6 : v4;
     int bound = port;
     for (int i = 0; i < loops.size(); i++) {
-      int index = i;
-      Bootstrap b =
-          new Bootstrap()
-              .group(loops.get(i))
-              .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-              .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-              .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-              .option(
-                  ChannelOption.RCVBUF_ALLOCATOR,
-                  new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(READ_BATCH))
-              .handler(
-                  new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                      ch.pipeline()
-                          .addLast(
-                              new RelayDatagramHandler(
-                                  server,
-                                  isV6,
-                                  () -> partner(!isV6, index),
-                                  () -> !closed.get(),
-                                  control));
-                    }
-                  });
-      InternetProtocolFamily family =
-          isV6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
-      if (epoll) {
-        b.channelFactory(() -> new EpollDatagramChannel(family))
-            .option(EpollChannelOption.SO_REUSEPORT, true);
-        if (RECVMMSG_BATCH > 1) {
-          // recvmmsg: one syscall fills RECVMMSG_BATCH slots of a full 64 KiB each, so no
-          // datagram is ever truncated; the slices are forwarded as they are.
-          b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-              .option(
-                  ChannelOption.RCVBUF_ALLOCATOR,
-                  new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECVMMSG_BATCH)
-                      .maxMessagesPerRead(READ_BATCH));
-        }
-        if (isV6) {
-          b.option(IPV6_V6ONLY, 1);
-        }
-      } else {
-        b.channelFactory(() -> new NioDatagramChannel(family));
-      }
+      Bootstrap b = bootstrap(server, isV6, i, loops.get(i));
       Channel ch = b.bind(address, bound).sync().channel();
       mine.add(ch);
+      boolean gro =
+          epoll && GRO && Boolean.TRUE.equals(ch.config().getOption(EpollChannelOption.UDP_GRO));
+      if (epoll && GRO && !gro) {
+        // The kernel refused UDP_GRO (Netty records the option only when setsockopt succeeded):
+        // plain datagrams only, so batched reads are safe.
+        ch.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
+        ch.config().setRecvByteBufAllocator(recvmmsgAllocator());
+      }
       if (i == 0) {
         bound = ((InetSocketAddress) ch.localAddress()).getPort();
+        if (!isV6) {
+          groTook = gro;
+        }
         logBuffers(ch, isV6);
         if (isV6 && epoll) {
           // A dual-stack socket would also take IPv4 on the port and hand the core v4-mapped
@@ -189,6 +172,79 @@ public final class RelayTransport implements AutoCloseable {
         break;
       }
     }
+  }
+
+  /** recvmmsg: RECVMMSG_BATCH slots of a full 64 KiB each, so no datagram is ever truncated. */
+  private static void recvmmsg(Bootstrap b) {
+    if (RECVMMSG_BATCH > 1) {
+      b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+          .option(ChannelOption.RCVBUF_ALLOCATOR, recvmmsgAllocator());
+    }
+  }
+
+  private static RecvByteBufAllocator recvmmsgAllocator() {
+    return new FixedRecvByteBufAllocator(MAX_DATAGRAM * Math.max(1, RECVMMSG_BATCH))
+        .maxMessagesPerRead(READ_BATCH);
+  }
+
+  /**
+   * Netty's leak detector samples buffers and records stack traces (allocation on the data path); a
+   * relay in production runs without it unless the user asked for a level.
+   */
+  private static void disableLeakDetectionUnlessAsked() {
+    if (System.getProperty("io.netty.leakDetection.level") == null
+        && System.getProperty("io.netty.leakDetectionLevel") == null) {
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
+  }
+
+  /** One socket's options and handler: epoll with GRO (or recvmmsg), or NIO. */
+  private Bootstrap bootstrap(RelayServer server, boolean isV6, int index, EventLoop loop) {
+    Bootstrap b =
+        new Bootstrap()
+            .group(loop)
+            .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+            .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .option(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(READ_BATCH))
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new RelayDatagramHandler(
+                                server,
+                                isV6,
+                                () -> partner(!isV6, index),
+                                () -> !closed.get(),
+                                control,
+                                gsoOn));
+                  }
+                });
+    InternetProtocolFamily family =
+        isV6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
+    if (epoll) {
+      b.channelFactory(() -> new EpollDatagramChannel(family))
+          .option(EpollChannelOption.SO_REUSEPORT, true);
+      if (GRO) {
+        // Netty's recvmmsg does not ask for the GRO control message, so a super-datagram read
+        // by it would be forwarded whole, unchecked segments and all (GsoForwardingIT shows
+        // it). With GRO the socket is read by recvmsg, whose GRO segment size Netty uses to
+        // split the super-datagram into its segments; a 64 KiB buffer holds the largest.
+        b.option(EpollChannelOption.UDP_GRO, true);
+      } else {
+        recvmmsg(b);
+      }
+      if (isV6) {
+        b.option(IPV6_V6ONLY, 1);
+      }
+    } else {
+      b.channelFactory(() -> new NioDatagramChannel(family));
+    }
+    return b;
   }
 
   private static void logBuffers(Channel ch, boolean isV6) {
@@ -257,6 +313,39 @@ public final class RelayTransport implements AutoCloseable {
   /** Sockets per family, IPv4 first (tests and logs). */
   public int[] socketCounts() {
     return new int[] {v4.size(), v6.size()};
+  }
+
+  /** Whether UDP GRO read back as set on the IPv4 socket (epoll only). */
+  public boolean groTook() {
+    return groTook;
+  }
+
+  /** Whether forwarded datagrams to one destination go out as UDP GSO sends. */
+  public boolean gsoOn() {
+    return gsoOn;
+  }
+
+  /** The event-loop threads (tests measure their allocation). */
+  List<Thread> eventLoopThreads() throws Exception {
+    List<Thread> out = new ArrayList<>();
+    for (Channel ch : v4) {
+      out.add(ch.eventLoop().submit(Thread::currentThread).get());
+    }
+    return out;
+  }
+
+  /** The handlers' GSO sends and segments, summed over the sockets (tests). */
+  long[] gsoCounts() throws Exception {
+    long[] sum = new long[2];
+    for (List<Channel> list : List.of(v4, v6)) {
+      for (Channel ch : list) {
+        RelayDatagramHandler h = ch.pipeline().get(RelayDatagramHandler.class);
+        long[] c = ch.eventLoop().submit(h::gsoCounts).get();
+        sum[0] += c[0];
+        sum[1] += c[1];
+      }
+    }
+    return sum;
   }
 
   /** Whether the native epoll transport is in use. */
