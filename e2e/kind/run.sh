@@ -71,8 +71,10 @@ kubectl label namespace "$ns" pod-security.kubernetes.io/enforce=privileged --ov
 declare -A priv pub
 keys=$(mktemp -d)
 # Four client key pairs from the relay image's own keygen, in parallel (each is a JVM start).
-for k in a b c d; do docker run --rm peerrelay/relay:e2e keygen > "$keys/$k" & done
-wait
+# (Their own pids: a bare `wait` would also wait for MetalLB's install in the background.)
+kpids=()
+for k in a b c d; do docker run --rm peerrelay/relay:e2e keygen > "$keys/$k" & kpids+=($!); done
+wait "${kpids[@]}"
 for k in a b c d; do
   out=$(cat "$keys/$k")
   priv[$k]=$(grep -o 'discoprivkey:[0-9a-f]*' <<<"$out"); pub[$k]=$(grep -o 'discokey:[0-9a-f]*' <<<"$out")

@@ -44,17 +44,22 @@ build_tool() {
   local digest
   digest=$(cat "$here/$moddir/go.sum" <(echo "$ldflags") | sha256sum | cut -c1-10)
   local out="$cache/$name-$version-$digest/$name"
+  mkdir -p "$(dirname "$out")"
+  # Two runs wanting the same tool (the kind e2e builds MetalLB in the background while another
+  # step asks for it) would compile it twice and write the same file: the second one waits.
+  exec 9> "$out.lock"
+  flock 9
   if [ -x "$out" ]; then
     log "$name $version: cached at $out"
   else
     log "$name $version: building $pkg (module $moddir) ..."
     local start=$SECONDS
-    mkdir -p "$(dirname "$out")"
     (cd "$here/$moddir" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg") \
       || die "building $name $version failed (see the go output above); the module proxy must be reachable on a cold cache"
     mv "$out.tmp" "$out"
     log "$name $version: built in $((SECONDS - start)) s"
   fi
+  exec 9>&-
   ln -sfn "$out" "$bin/$name"
 }
 
@@ -83,7 +88,7 @@ if $with_kind; then
     build_tool "$cmd" "$KUBERNETES_VERSION" kubenode "k8s.io/kubernetes/cmd/$cmd" "$kube_ld"
   done
   build_tool kind "$KIND_VERSION" kind sigs.k8s.io/kind ""
-  build_tool coredns "$COREDNS_VERSION" coredns github.com/coredns/coredns ""
+  build_tool coredns "$COREDNS_VERSION" coredns . ""
 fi
 
 if $with_metallb; then
