@@ -47,6 +47,9 @@ finish() {
   klog "$( [ "$rc" = 0 ] && echo PASS || echo FAILED) in $((SECONDS - t0)) s"
 }
 trap finish EXIT
+# Killed or interrupted is a failure, not the PASS an exit status of 0 would print.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 stage "cluster"
 "$kind_here/cluster.sh" up
@@ -173,6 +176,9 @@ expect_pair denied c d Failed
 klog "keys c, d outside the grant: refused, as they must be"
 reloads_before=$(kubectl get --raw "/api/v1/namespaces/$ns/pods/$pod:9090/proxy/metrics" | awk '/^peerrelay_config_reloads_total\{result="ok"/ {print $2+0}')
 start_pair long a b "$endpoint" "$server" --count 60 --interval 1s --timeout 180s --linger 5s
+# Under load the scheduler and kubelet take tens of seconds to start a pod: count from its start.
+kubectl -n "$ns" wait --for=condition=Ready pod/long-a pod/long-b --timeout=180s >/dev/null \
+  || fail "the long ping's client pods did not start"
 for _ in $(seq 1 60); do
   kubectl -n "$ns" logs long-a 2>/dev/null | grep -qi pong && break; sleep 1
 done
