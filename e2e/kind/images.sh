@@ -12,7 +12,7 @@ klog_tag=images
 here=$kind_here
 have() { docker image inspect "$1" >/dev/null 2>&1; }
 
-BASE_IMAGE=peerrelay-local/debian:bookworm
+BASE_IMAGE=$LOCAL_BASE_IMAGE
 JRE_IMAGE=$LOCAL_JRE_IMAGE
 
 build_base() {

@@ -12,7 +12,11 @@ kind_state=${PEERRELAY_KIND_STATE:-$HOME/.cache/peerrelay/kind}
 export KUBECONFIG=$kind_state/$KIND_CLUSTER.kubeconfig
 # kind v0.30.0's own default node image.
 KIND_STOCK_IMAGE=kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a
-LOCAL_JRE_IMAGE=peerrelay-local/jre:17
+# Where images are built here (local mode) they carry this prefix; PEERRELAY_LOCAL_PREFIX lets a
+# second checkout build its own set next to the first one's in the same Docker engine.
+LOCAL_PREFIX=${PEERRELAY_LOCAL_PREFIX:-peerrelay-local}
+LOCAL_BASE_IMAGE=$LOCAL_PREFIX/debian:bookworm
+LOCAL_JRE_IMAGE=$LOCAL_PREFIX/jre:17
 
 klog() { printf '[%s] %s\n' "${klog_tag:-kind}" "$*" >&2; }
 kdie() { printf '[%s] ERROR: %s\n' "${klog_tag:-kind}" "$*" >&2; exit 1; }

@@ -10,7 +10,7 @@ klog_tag=node-image
 here=$kind_here
 root=$kind_root
 have() { docker image inspect "$1" >/dev/null 2>&1; }
-base=${BASE_IMAGE:-peerrelay-local/debian:bookworm}
+base=${BASE_IMAGE:-$LOCAL_BASE_IMAGE}
 have "$base" || kdie "no base image $base: run e2e/kind/images.sh base first"
 
 start=$SECONDS
@@ -29,7 +29,7 @@ key=$( { for b in kubelet kubeadm kubectl kube-apiserver kube-controller-manager
          docker image inspect -f '{{.Id}}' "$base"
          cat "$here/node-image.sh" "$here/runc-capfit"; find "$here/node" -type f | sort | xargs cat
          echo "$KIND_VERSION $pause_image"; } | sha256sum | cut -c1-12)
-node_image=peerrelay-local/kind-node:$KUBERNETES_VERSION-$key
+node_image=$LOCAL_PREFIX/kind-node:$KUBERNETES_VERSION-$key
 if have "$node_image"; then
   klog "node image $node_image: cached"
   echo "$node_image"; exit 0

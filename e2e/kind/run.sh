@@ -9,11 +9,16 @@
 #      session is not interrupted;
 #   4. `kubectl scale` to 2 (one relay per node) and a template change that rolls one replica at
 #      a time by real readiness; `kubectl scale` back to 1;
+#   4b. (PEERRELAY_KIND_LB=1 runs it, 0 skips it) a PeerRelay with LoadBalancer exposure:
+#      MetalLB (e2e/kind/metallb.sh, L2 mode) gives its Service an address on the kind network,
+#      the operator advertises it, and two clients outside the cluster (containers on the kind
+#      network, so ARP on the bridge is what finds the address) ping each other through it;
 #   5. a PeerRelay in a `restricted` namespace reports PodSecurityBlocked;
 #   6. deleting the PeerRelays and the Helm release leaves none of their objects behind.
 # The cluster is deleted at the end (KIND_KEEP=1 keeps it); the Docker daemon stays for the next run.
 #   e2e/kind/run.sh            RELAY_TARGET=relay-jvm (default) or relay (native; GitHub Actions)
 set -euo pipefail
+lb=${PEERRELAY_KIND_LB:-0}
 export KIND_CLUSTER=${KIND_CLUSTER:-peerrelay-e2e}
 klog_tag=kind-e2e
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -42,6 +47,9 @@ finish() {
   klog "$( [ "$rc" = 0 ] && echo PASS || echo FAILED) in $((SECONDS - t0)) s"
 }
 trap finish EXIT
+# Killed or interrupted is a failure, not the PASS an exit status of 0 would print.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 stage "cluster"
 "$kind_here/cluster.sh" up
@@ -53,6 +61,12 @@ stage "helm install (chart helm/peerrelay, local images)"
 ktimed "helm install" helm upgrade --install peerrelay helm/peerrelay -n peerrelay-system --create-namespace \
   --set image.repository=peerrelay/operator --set image.tag=e2e --set image.pullPolicy=Never \
   --set relayImage.repository=peerrelay/relay --set relayImage.tag=e2e --wait --timeout 5m
+if [ "$lb" = 1 ]; then
+  # MetalLB's images and manifests go in while stages 1-4 run; stage 4b waits for it.
+  lb_log=$(mktemp)
+  "$kind_here/metallb.sh" install > "$lb_log" 2>&1 &
+  lb_pid=$!
+fi
 kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 # Relay pods use hostNetwork: the namespace must allow it.
 kubectl label namespace "$ns" pod-security.kubernetes.io/enforce=privileged --overwrite >/dev/null
@@ -60,8 +74,10 @@ kubectl label namespace "$ns" pod-security.kubernetes.io/enforce=privileged --ov
 declare -A priv pub
 keys=$(mktemp -d)
 # Four client key pairs from the relay image's own keygen, in parallel (each is a JVM start).
-for k in a b c d; do docker run --rm peerrelay/relay:e2e keygen > "$keys/$k" & done
-wait
+# (Their own pids: a bare `wait` would also wait for MetalLB's install in the background.)
+kpids=()
+for k in a b c d; do docker run --rm peerrelay/relay:e2e keygen > "$keys/$k" & kpids+=($!); done
+wait "${kpids[@]}"
 for k in a b c d; do
   out=$(cat "$keys/$k")
   priv[$k]=$(grep -o 'discoprivkey:[0-9a-f]*' <<<"$out"); pub[$k]=$(grep -o 'discokey:[0-9a-f]*' <<<"$out")
@@ -141,8 +157,8 @@ expect_pair() { # expect_pair NAME X Y Succeeded|Failed
     [ "$r" = "$4" ] || fail "client pod $p: $r, expected $4"
   done
 }
-forwarded() { # forwarded POD: the relay's forwarded-packet counter, through the API server's pod proxy
-  kubectl get --raw "/api/v1/namespaces/$ns/pods/$1:9090/proxy/metrics" \
+forwarded() { # forwarded POD [HTTP_PORT]: the relay's forwarded-packet counter, through the API server's pod proxy
+  kubectl get --raw "/api/v1/namespaces/$ns/pods/$1:${2:-9090}/proxy/metrics" \
     | awk '/^tailscaled_peer_relay_forwarded_packets_total/ {s += $2} END {printf "%d\n", s}'
 }
 
@@ -160,6 +176,9 @@ expect_pair denied c d Failed
 klog "keys c, d outside the grant: refused, as they must be"
 reloads_before=$(kubectl get --raw "/api/v1/namespaces/$ns/pods/$pod:9090/proxy/metrics" | awk '/^peerrelay_config_reloads_total\{result="ok"/ {print $2+0}')
 start_pair long a b "$endpoint" "$server" --count 60 --interval 1s --timeout 180s --linger 5s
+# Under load the scheduler and kubelet take tens of seconds to start a pod: count from its start.
+kubectl -n "$ns" wait --for=condition=Ready pod/long-a pod/long-b --timeout=180s >/dev/null \
+  || fail "the long ping's client pods did not start"
 for _ in $(seq 1 60); do
   kubectl -n "$ns" logs long-a 2>/dev/null | grep -qi pong && break; sleep 1
 done
@@ -222,6 +241,13 @@ done
 kubectl -n "$ns" wait --for=condition=Ready peerrelay/e2e --timeout=120s >/dev/null
 klog "scaled back to 1: replica 1 is gone, the PeerRelay is Ready"
 
+if [ "$lb" = 1 ]; then
+  stage "4b. LoadBalancer exposure through MetalLB (L2 on the kind bridge)"
+  . "$kind_here/run-lb.sh"
+else
+  klog "SKIPPED stage 4b, LoadBalancer exposure (PEERRELAY_KIND_LB=$lb)"
+fi
+
 stage "5. a restricted namespace: PodSecurityBlocked"
 kubectl create namespace "$locked" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 kubectl label namespace "$locked" pod-security.kubernetes.io/enforce=restricted --overwrite >/dev/null
@@ -244,6 +270,7 @@ kubectl -n "$locked" get peerrelay blocked -o jsonpath='{.status.conditions[?(@.
 stage "6. delete leaves nothing behind"
 kubectl -n "$ns" delete pod -l e2e-client=true --wait=true >/dev/null
 kubectl -n "$ns" delete peerrelay e2e --wait=true
+[ "$lb" != 1 ] || kubectl -n "$ns" delete peerrelay e2e-lb --wait=true --ignore-not-found
 kubectl -n "$locked" delete peerrelay blocked --wait=true
 kubectl -n "$ns" delete relaygrant e2e-clients
 left=""

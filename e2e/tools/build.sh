@@ -5,6 +5,7 @@
 #   e2e/tools/build.sh            build what is missing, print the bin directory
 #   e2e/tools/build.sh kind       also the kind cluster's tools: kind, kubelet, kubeadm, kubectl,
 #                                 kube-scheduler, kube-proxy, CoreDNS (used by e2e/kind/cluster.sh)
+#   e2e/tools/build.sh metallb    also MetalLB's controller and speaker (e2e/kind/metallb.sh)
 #   e2e/tools/build.sh --print    only print the bin directory
 #
 # Cache: $PEERRELAY_TOOLS_CACHE (default ~/.cache/peerrelay/tools)/<tool>-<version>/
@@ -20,8 +21,14 @@ log() { printf '[tools] %s\n' "$*" >&2; }
 die() { printf '[tools] ERROR: %s\n' "$*" >&2; exit 1; }
 
 if [ "${1:-}" = "--print" ]; then echo "$bin"; exit 0; fi
-with_kind=false
-if [ "${1:-}" = "kind" ]; then with_kind=true; fi
+with_kind=false with_metallb=false
+for arg in "$@"; do
+  case "$arg" in
+    kind) with_kind=true ;;
+    metallb) with_metallb=true ;;
+    *) die "unknown argument '$arg': use kind, metallb or --print" ;;
+  esac
+done
 
 command -v go >/dev/null 2>&1 || die "no Go toolchain on PATH: install Go >= 1.24 (Debian: apt-get install golang-go, or the official tarball) and run again"
 gov=$(go env GOVERSION)
@@ -37,17 +44,22 @@ build_tool() {
   local digest
   digest=$(cat "$here/$moddir/go.sum" <(echo "$ldflags") | sha256sum | cut -c1-10)
   local out="$cache/$name-$version-$digest/$name"
+  mkdir -p "$(dirname "$out")"
+  # Two runs wanting the same tool (the kind e2e builds MetalLB in the background while another
+  # step asks for it) would compile it twice and write the same file: the second one waits.
+  exec 9> "$out.lock"
+  flock 9
   if [ -x "$out" ]; then
     log "$name $version: cached at $out"
   else
     log "$name $version: building $pkg (module $moddir) ..."
     local start=$SECONDS
-    mkdir -p "$(dirname "$out")"
     (cd "$here/$moddir" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg") \
       || die "building $name $version failed (see the go output above); the module proxy must be reachable on a cold cache"
     mv "$out.tmp" "$out"
     log "$name $version: built in $((SECONDS - start)) s"
   fi
+  exec 9>&-
   ln -sfn "$out" "$bin/$name"
 }
 
@@ -76,7 +88,12 @@ if $with_kind; then
     build_tool "$cmd" "$KUBERNETES_VERSION" kubenode "k8s.io/kubernetes/cmd/$cmd" "$kube_ld"
   done
   build_tool kind "$KIND_VERSION" kind sigs.k8s.io/kind ""
-  build_tool coredns "$COREDNS_VERSION" coredns github.com/coredns/coredns ""
+  build_tool coredns "$COREDNS_VERSION" coredns . ""
+fi
+
+if $with_metallb; then
+  build_tool metallb-controller "$METALLB_VERSION" metallb go.universe.tf/metallb/controller ""
+  build_tool metallb-speaker "$METALLB_VERSION" metallb go.universe.tf/metallb/speaker ""
 fi
 
 log "tools ready in $bin: $(ls "$bin" | tr '\n' ' ')"
