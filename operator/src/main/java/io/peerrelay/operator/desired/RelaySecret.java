@@ -3,6 +3,7 @@ package io.peerrelay.operator.desired;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.observe.DiscoKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -47,10 +48,21 @@ public final class RelaySecret {
     return secret;
   }
 
-  /** The public key recorded on an existing key Secret. */
+  /**
+   * The public key of the private key an existing key Secret holds (what the relay serves), not the
+   * annotation: an annotation anyone can edit must never be what status shows. Empty when the
+   * Secret holds no well-formed key.
+   */
   public static Optional<String> publicKey(Secret secret) {
-    return Optional.ofNullable(secret.getMetadata())
-        .map(m -> m.getAnnotations())
-        .map(a -> a.get(Names.ANNOTATION_PUBLIC_KEY));
+    String data = secret.getData() == null ? null : secret.getData().get(Names.KEY_KEY);
+    if (data == null) {
+      return Optional.empty();
+    }
+    try {
+      String text = new String(Base64.getDecoder().decode(data), StandardCharsets.US_ASCII).strip();
+      return Optional.of(DiscoKeys.printPublic(RelayKeys.publicKey(DiscoKeys.parsePrivate(text))));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 }
