@@ -33,7 +33,7 @@ public final class RelaySecret {
             .withNewMetadata()
             .withName(Names.replica(relay, index))
             .withNamespace(relay.getMetadata().getNamespace())
-            .withLabels(Names.replicaLabels(relay, index))
+            .withLabels(Names.secretLabels(relay, index))
             .addToAnnotations(Names.ANNOTATION_PUBLIC_KEY, publicKey)
             .endMetadata()
             .withType("Opaque")

@@ -49,7 +49,11 @@ import org.slf4j.LoggerFactory;
     explicitInvocation = true,
     handleExceptionsInReconciler = true,
     dependents = {
-      @Dependent(name = RelayWorkflow.KEYS, type = RelayKeySecretsDependent.class),
+      @Dependent(
+          name = RelayWorkflow.KEYS,
+          type = RelayKeySecretsDependent.class,
+          // The controller's one Secret informer (label-selected): see RelayCaches.register.
+          useEventSourceWithName = RelayCaches.SECRETS),
       @Dependent(name = RelayWorkflow.CONFIGS, type = RelayConfigMapsDependent.class),
       @Dependent(name = RelayWorkflow.SERVICES, type = RelayServicesDependent.class),
       @Dependent(
