@@ -11,8 +11,6 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.desired.Names;
-import io.peerrelay.operator.desired.RelayKeys;
-import io.peerrelay.operator.desired.RelaySecret;
 import io.peerrelay.operator.desired.TailnetStateSecret;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -44,12 +42,11 @@ public class RelayKeySecretsDependent extends KubernetesDependentResource<Secret
   @Override
   public Map<ResourceID, Secret> desiredResources(PeerRelay relay, Context<PeerRelay> context) {
     Map<ResourceID, Secret> existing = getSecondaryResources(relay, context);
-    Map<ResourceID, Secret> out = new HashMap<>();
+    // An existing key is desired as it is: the plan generated a new key only for a missing Secret
+    // (and stamped its fingerprint on the pod template).
+    Map<ResourceID, Secret> out = new HashMap<>(RelayPlan.byId(RelayPlan.of(context).keySecrets()));
     String ns = relay.getMetadata().getNamespace();
     for (int i = 0; i < relay.getSpec().replicaCount(); i++) {
-      ResourceID id = new ResourceID(Names.replica(relay, i), ns);
-      // An existing key is desired as it is: a new key is generated only for a missing Secret.
-      out.put(id, existing.containsKey(id) ? existing.get(id) : newKeySecret(relay, i));
       if (relay.getSpec().getTailnet() != null) {
         // The node state likewise: created once, and kept even if tailnet mode is switched off
         // again (the operator never deletes what it cannot rebuild: the node's identity).
@@ -62,12 +59,6 @@ public class RelayKeySecretsDependent extends KubernetesDependentResource<Secret
       }
     }
     return out;
-  }
-
-  /** A key Secret with a freshly generated X25519 disco key. */
-  private static Secret newKeySecret(PeerRelay relay, int i) {
-    RelayKeys.DiscoKeyPair pair = RelayKeys.generateDisco();
-    return RelaySecret.relaySecret(relay, i, pair.privateKey(), pair.publicKey());
   }
 
   @Override

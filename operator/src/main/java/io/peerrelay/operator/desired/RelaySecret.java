@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.observe.DiscoKeys;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -15,7 +18,25 @@ import java.util.Optional;
  */
 public final class RelaySecret {
 
+  /**
+   * Pod-template annotation: the first 16 hex digits of the SHA-256 of the public key the pod
+   * serves, so a new key changes the template and rolls the pod.
+   */
+  public static final String ANNOTATION_KEY_FINGERPRINT = "peerrelay.io/key-fingerprint";
+
   private RelaySecret() {}
+
+  /** The fingerprint of {@code publicKey}'s text (see {@link #ANNOTATION_KEY_FINGERPRINT}). */
+  public static String fingerprint(String publicKey) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(publicKey.getBytes(StandardCharsets.US_ASCII));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
 
   /**
    * The key Secret of replica {@code index}.

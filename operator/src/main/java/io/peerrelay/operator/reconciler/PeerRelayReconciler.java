@@ -152,7 +152,8 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     }
     Endpoints.Computed computed = this.endpoints.compute(relay, before);
     Map<Integer, List<Endpoint>> endpoints = computed.byReplica();
-    RelayPlan plan = RelayPlan.of(relay, defaultImage, endpoints, before.grantedKeys());
+    RelayPlan plan =
+        RelayPlan.of(relay, defaultImage, endpoints, before.grantedKeys(), before.keySecrets());
     Rollout rollout = Rollout.of(plan, before);
     plan.holding(rollout.hold(), before.statefulSets()).handTo(context);
     String refused = RelayWorkflow.apply(context);
