@@ -15,6 +15,18 @@ public final class Conditions {
   /** Type (PeerRelay, tailnet mode): whether every replica's node is registered with control. */
   public static final String TAILNET_REGISTERED = "TailnetRegistered";
 
+  /**
+   * Type (PeerRelay): whether every replica's relay runs the relay.yaml the operator wrote; False
+   * when one refused it (reason {@link #REASON_RELAY_REFUSED_CONFIG}, Ready False too).
+   */
+  public static final String CONFIG_ACCEPTED = "ConfigAccepted";
+
+  /** ConfigAccepted and Ready reason: a relay refused its relay.yaml (replica and field named). */
+  public static final String REASON_RELAY_REFUSED_CONFIG = "RelayRefusedConfig";
+
+  /** ConfigAccepted reason: every replica's relay applied the relay.yaml written for it. */
+  public static final String REASON_APPLIED = "Applied";
+
   /** Status value. */
   public static final String TRUE = "True";
 

@@ -1,24 +1,20 @@
 package io.peerrelay.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.desired.Names;
-import io.peerrelay.operator.desired.RelayKeys;
-import io.peerrelay.operator.desired.RelaySecret;
 import io.peerrelay.operator.desired.TailnetStateSecret;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -30,11 +26,12 @@ import java.util.function.Predicate;
  * restarts and across scale 3 → 1 → 3. The Secret goes only with its PeerRelay, through the owner
  * reference and the garbage collector.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Selectors.MANAGED))
+// A plain create (POST), not server-side apply: a create never overwrites an existing Secret (an
+// apply would rewrite a key the cache did not show), and RBAC needs no "patch" on Secrets. The
+// informer is the controller's shared, label-selected one (PeerRelayReconciler names it).
+@KubernetesDependent(useSSA = BooleanWithUndefined.FALSE)
 public class RelayKeySecretsDependent extends KubernetesDependentResource<Secret, PeerRelay>
-    implements Creator<Secret, PeerRelay>,
-        KubernetesBulkDependentResource<Secret, PeerRelay>,
-        SecondaryToPrimaryMapper<Secret> {
+    implements Creator<Secret, PeerRelay>, KubernetesBulkDependentResource<Secret, PeerRelay> {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -45,12 +42,11 @@ public class RelayKeySecretsDependent extends KubernetesDependentResource<Secret
   @Override
   public Map<ResourceID, Secret> desiredResources(PeerRelay relay, Context<PeerRelay> context) {
     Map<ResourceID, Secret> existing = getSecondaryResources(relay, context);
-    Map<ResourceID, Secret> out = new HashMap<>();
+    // An existing key is desired as it is: the plan generated a new key only for a missing Secret
+    // (and stamped its fingerprint on the pod template).
+    Map<ResourceID, Secret> out = new HashMap<>(RelayPlan.byId(RelayPlan.of(context).keySecrets()));
     String ns = relay.getMetadata().getNamespace();
     for (int i = 0; i < relay.getSpec().replicaCount(); i++) {
-      ResourceID id = new ResourceID(Names.replica(relay, i), ns);
-      // An existing key is desired as it is: a new key is generated only for a missing Secret.
-      out.put(id, existing.containsKey(id) ? existing.get(id) : newKeySecret(relay, i));
       if (relay.getSpec().getTailnet() != null) {
         // The node state likewise: created once, and kept even if tailnet mode is switched off
         // again (the operator never deletes what it cannot rebuild: the node's identity).
@@ -63,12 +59,6 @@ public class RelayKeySecretsDependent extends KubernetesDependentResource<Secret
       }
     }
     return out;
-  }
-
-  /** A key Secret with a freshly generated X25519 disco key. */
-  private static Secret newKeySecret(PeerRelay relay, int i) {
-    RelayKeys.DiscoKeyPair pair = RelayKeys.generateDisco();
-    return RelaySecret.relaySecret(relay, i, pair.privateKey(), pair.publicKey());
   }
 
   @Override
@@ -98,14 +88,5 @@ public class RelayKeySecretsDependent extends KubernetesDependentResource<Secret
     // Not GarbageCollected (that would make it deletable on scale-down), yet owned, so deleting the
     // PeerRelay removes it.
     return true;
-  }
-
-  @Override
-  public Set<ResourceID> toPrimaryResourceIDs(Secret secret) {
-    var labels = secret.getMetadata().getLabels();
-    String relay = labels == null ? null : labels.get(Names.LABEL_RELAY);
-    return relay == null
-        ? Set.of()
-        : Set.of(new ResourceID(relay, secret.getMetadata().getNamespace()));
   }
 }

@@ -11,5 +11,18 @@ public final class Selectors {
   /** Relay pods (created by the StatefulSet controller from our template). */
   public static final String RELAY_PODS = Names.LABEL_NAME + "=" + Names.APP + "," + MANAGED;
 
+  /**
+   * Secrets the operator caches: its own (key and node-state Secrets carry the label) and the
+   * users' Secrets that grants and tailnet auth keys reference (users must label them).
+   */
+  public static final String WATCHED_SECRETS = Names.LABEL_WATCH + "=true";
+
+  /**
+   * The users' Secrets only (the RelayGrant controller reads no key Secret): watched, not made by
+   * the operator.
+   */
+  public static final String WATCHED_USER_SECRETS =
+      WATCHED_SECRETS + "," + Names.LABEL_MANAGED_BY + "!=" + Names.MANAGER;
+
   private Selectors() {}
 }

@@ -2,6 +2,7 @@ package io.peerrelay.operator.desired;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.observe.SecretLookup;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -24,6 +25,21 @@ public final class Names {
 
   /** The replica index a child belongs to; read back with {@link #replicaIndex}. */
   public static final String LABEL_REPLICA = "peerrelay.io/replica";
+
+  /**
+   * On every Secret the operator caches, {@code "true"} (users label the Secrets they reference).
+   */
+  public static final String LABEL_WATCH = SecretLookup.WATCH_LABEL;
+
+  /**
+   * Labels of the operator's own Secrets: a replica's labels plus {@link #LABEL_WATCH}, so the one
+   * label-selected Secret informer sees them.
+   */
+  public static Map<String, String> secretLabels(PeerRelay relay, int index) {
+    Map<String, String> labels = replicaLabels(relay, index);
+    labels.put(LABEL_WATCH, "true");
+    return labels;
+  }
 
   /** Annotation on the key Secret: the replica's {@code discokey:<hex>} public key. */
   public static final String ANNOTATION_PUBLIC_KEY = "peerrelay.io/public-key";

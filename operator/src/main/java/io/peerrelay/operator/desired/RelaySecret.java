@@ -3,8 +3,12 @@ package io.peerrelay.operator.desired;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.peerrelay.operator.api.PeerRelay;
+import io.peerrelay.operator.observe.DiscoKeys;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -14,7 +18,25 @@ import java.util.Optional;
  */
 public final class RelaySecret {
 
+  /**
+   * Pod-template annotation: the first 16 hex digits of the SHA-256 of the public key the pod
+   * serves, so a new key changes the template and rolls the pod.
+   */
+  public static final String ANNOTATION_KEY_FINGERPRINT = "peerrelay.io/key-fingerprint";
+
   private RelaySecret() {}
+
+  /** The fingerprint of {@code publicKey}'s text (see {@link #ANNOTATION_KEY_FINGERPRINT}). */
+  public static String fingerprint(String publicKey) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(publicKey.getBytes(StandardCharsets.US_ASCII));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
 
   /**
    * The key Secret of replica {@code index}.
@@ -32,7 +54,7 @@ public final class RelaySecret {
             .withNewMetadata()
             .withName(Names.replica(relay, index))
             .withNamespace(relay.getMetadata().getNamespace())
-            .withLabels(Names.replicaLabels(relay, index))
+            .withLabels(Names.secretLabels(relay, index))
             .addToAnnotations(Names.ANNOTATION_PUBLIC_KEY, publicKey)
             .endMetadata()
             .withType("Opaque")
@@ -47,10 +69,21 @@ public final class RelaySecret {
     return secret;
   }
 
-  /** The public key recorded on an existing key Secret. */
+  /**
+   * The public key of the private key an existing key Secret holds (what the relay serves), not the
+   * annotation: an annotation anyone can edit must never be what status shows. Empty when the
+   * Secret holds no well-formed key.
+   */
   public static Optional<String> publicKey(Secret secret) {
-    return Optional.ofNullable(secret.getMetadata())
-        .map(m -> m.getAnnotations())
-        .map(a -> a.get(Names.ANNOTATION_PUBLIC_KEY));
+    String data = secret.getData() == null ? null : secret.getData().get(Names.KEY_KEY);
+    if (data == null) {
+      return Optional.empty();
+    }
+    try {
+      String text = new String(Base64.getDecoder().decode(data), StandardCharsets.US_ASCII).strip();
+      return Optional.of(DiscoKeys.printPublic(RelayKeys.publicKey(DiscoKeys.parsePrivate(text))));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 }

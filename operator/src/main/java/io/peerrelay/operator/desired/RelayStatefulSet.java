@@ -240,6 +240,9 @@ public final class RelayStatefulSet {
         .withReadinessProbe(probe(Names.READINESS_PATH, http, 5, 2))
         .withLivenessProbe(probe(Names.LIVENESS_PATH, http, 10, 3))
         .withResources(resources(spec.getResources()))
+        // A relay that refuses its config at start writes "<field>: <error>" to the default
+        // termination-message file; the operator reads it back (observe/StartRefusal).
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)

@@ -39,7 +39,7 @@ public final class TailnetStateSecret {
             .withNewMetadata()
             .withName(Names.tailnetState(relay, index))
             .withNamespace(relay.getMetadata().getNamespace())
-            .withLabels(Names.replicaLabels(relay, index))
+            .withLabels(Names.secretLabels(relay, index))
             .addToAnnotations(ANNOTATION_MACHINE_KEY, "mkey:" + HEX.formatHex(publicOf(machine)))
             .addToAnnotations(ANNOTATION_NODE_KEY, "nodekey:" + HEX.formatHex(publicOf(node)))
             .endMetadata()

@@ -213,28 +213,36 @@ public final class Endpoints {
       pinnedAddress(exposure, replica).ifPresent(addr -> found.add(new Endpoint(addr, port)));
     }
     Set<Endpoint> history = loadBalancerHistory(in.lastKnown(), port, statics);
-    boolean keepHistory;
-    if (in.ingress().isEmpty()) {
-      // No ingress: the load balancer is gone (or not there yet); its old addresses are dead.
-      keepHistory = false;
-    } else if (!unresolved.isEmpty()) {
-      keepHistory = true;
-      if (!history.isEmpty()) {
-        staleHosts.addAll(unresolved);
-      }
-    } else {
-      // An NLB's DNS answer leaves out zones without a healthy target, so a short answer does
-      // not mean an address went away: merge with history. An answer sharing no address with
-      // history comes from a new load balancer (the zone IPs of one NLB are fixed): start over.
-      keepHistory =
-          type == ExposureType.AWSNLB
-              && !dnsAnswer.isEmpty()
-              && dnsAnswer.stream().anyMatch(history::contains);
+    boolean keepHistory = keepsHistory(type, in, unresolved, dnsAnswer, history);
+    if (keepHistory && !unresolved.isEmpty() && !history.isEmpty()) {
+      staleHosts.addAll(unresolved);
     }
     if (keepHistory) {
       found.addAll(history);
     }
     return found;
+  }
+
+  /** Whether a load-balanced replica keeps its last known addresses beside this answer. */
+  private static boolean keepsHistory(
+      ExposureType type,
+      ReplicaInputs in,
+      List<String> unresolved,
+      Set<Endpoint> dnsAnswer,
+      Set<Endpoint> history) {
+    if (in.ingress().isEmpty()) {
+      // No ingress: the load balancer is gone (or not there yet); its old addresses are dead.
+      return false;
+    }
+    if (!unresolved.isEmpty()) {
+      return true;
+    }
+    // An NLB's DNS answer leaves out zones without a healthy target, so a short answer does not
+    // mean an address went away: merge with history. An answer sharing no address with history
+    // comes from a new load balancer (the zone IPs of one NLB are fixed): start over.
+    return type == ExposureType.AWSNLB
+        && !dnsAnswer.isEmpty()
+        && dnsAnswer.stream().anyMatch(history::contains);
   }
 
   private static Set<Endpoint> nodeAddresses(NodeAddressType wanted, ReplicaInputs in, int port) {

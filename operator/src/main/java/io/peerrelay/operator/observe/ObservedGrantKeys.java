@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +28,7 @@ public record ObservedGrantKeys(
   private static final Pattern SEPARATORS = Pattern.compile("[\\s,]+");
 
   /** Resolves {@code grant}; {@code secrets} maps a Secret name in its namespace to the cache. */
-  public static ObservedGrantKeys resolve(RelayGrant grant, Function<String, Secret> secrets) {
+  public static ObservedGrantKeys resolve(RelayGrant grant, SecretLookup secrets) {
     SortedSet<String> keys = new TreeSet<>();
     List<String> missing = new ArrayList<>();
     List<String> malformed = new ArrayList<>();
@@ -45,10 +44,10 @@ public record ObservedGrantKeys(
       KeySecretRef ref = s.getSecretRef();
       if (ref != null) {
         String where = "spec.src[" + i + "].secretRef";
-        Secret secret = ref.getName() == null ? null : secrets.apply(ref.getName());
+        Secret secret = ref.getName() == null ? null : secrets.get(ref.getName());
         String value = secret == null ? null : value(secret, ref.getKey());
         if (secret == null) {
-          missing.add(where + ": Secret " + ref.getName() + " not found");
+          missing.add(where + ": " + secrets.absence(ref.getName()));
         } else if (value == null) {
           missing.add(where + ": Secret " + ref.getName() + " has no key " + ref.getKey());
         } else {

@@ -2,6 +2,7 @@ package io.peerrelay.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -48,10 +49,36 @@ final class NameConflicts {
       return null; // Cannot tell: the caller retries as for any passing error.
     }
     return found.stream()
-        .filter(o -> o != null && !ownedBy(o, relay))
+        .filter(o -> o != null && (!ownedBy(o, relay) || unwatched(o)))
         .findFirst()
-        .map(o -> message(o, relay))
+        .map(o -> ownedBy(o, relay) ? unwatchedMessage(o) : message(o, relay))
         .orElse(null);
+  }
+
+  /**
+   * An own Secret without {@link Names#LABEL_WATCH}, made by an operator before it cached only
+   * labelled Secrets: invisible to the cache, and never rewritten (a key is the relay's identity).
+   */
+  private static boolean unwatched(HasMetadata o) {
+    var labels = o.getMetadata().getLabels();
+    return o instanceof Secret && (labels == null || !"true".equals(labels.get(Names.LABEL_WATCH)));
+  }
+
+  private static String unwatchedMessage(HasMetadata o) {
+    String ns = o.getMetadata().getNamespace();
+    return "Secret "
+        + o.getMetadata().getName()
+        + " (made by an earlier operator version) lacks label "
+        + Names.LABEL_WATCH
+        + "=true, so the operator cannot see it and never rewrites a key: kubectl label secret -n "
+        + ns
+        + " -l "
+        + Names.LABEL_MANAGED_BY
+        + "="
+        + Names.MANAGER
+        + " "
+        + Names.LABEL_WATCH
+        + "=true";
   }
 
   private static boolean ownedBy(HasMetadata o, PeerRelay relay) {

@@ -22,9 +22,11 @@ import io.peerrelay.operator.dependent.RelayPodDisruptionBudgetDependent;
 import io.peerrelay.operator.dependent.RelayServicesDependent;
 import io.peerrelay.operator.dependent.RelayStatefulSetsDependent;
 import io.peerrelay.operator.desired.Names;
+import io.peerrelay.operator.observe.ConfigReport;
 import io.peerrelay.operator.observe.Endpoint;
 import io.peerrelay.operator.observe.Endpoints;
 import io.peerrelay.operator.observe.Observed;
+import io.peerrelay.operator.observe.Probed;
 import io.peerrelay.operator.observe.TailnetProbe;
 import io.peerrelay.operator.observe.TailnetReport;
 import io.peerrelay.operator.status.RelayFacts;
@@ -47,7 +49,11 @@ import org.slf4j.LoggerFactory;
     explicitInvocation = true,
     handleExceptionsInReconciler = true,
     dependents = {
-      @Dependent(name = RelayWorkflow.KEYS, type = RelayKeySecretsDependent.class),
+      @Dependent(
+          name = RelayWorkflow.KEYS,
+          type = RelayKeySecretsDependent.class,
+          // The controller's one Secret informer (label-selected): see RelayCaches.register.
+          useEventSourceWithName = RelayCaches.SECRETS),
       @Dependent(name = RelayWorkflow.CONFIGS, type = RelayConfigMapsDependent.class),
       @Dependent(name = RelayWorkflow.SERVICES, type = RelayServicesDependent.class),
       @Dependent(
@@ -141,12 +147,13 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     if (specProblem != null) {
       RelayFacts facts =
           RelayFacts.of(
-              relay, before, Map.of(), specProblem, null, null, List.of(), Map.of(), Map.of());
+              relay, before, Map.of(), specProblem, null, null, List.of(), Probed.NONE, Map.of());
       return new Sync(before, before, facts);
     }
     Endpoints.Computed computed = this.endpoints.compute(relay, before);
     Map<Integer, List<Endpoint>> endpoints = computed.byReplica();
-    RelayPlan plan = RelayPlan.of(relay, defaultImage, endpoints, before.grantedKeys());
+    RelayPlan plan =
+        RelayPlan.of(relay, defaultImage, endpoints, before.grantedKeys(), before.keySecrets());
     Rollout rollout = Rollout.of(plan, before);
     plan.holding(rollout.hold(), before.statefulSets()).handTo(context);
     String refused = RelayWorkflow.apply(context);
@@ -161,12 +168,12 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
               null,
               rollout.rolling(),
               List.of(),
-              Map.of(),
+              Probed.NONE,
               computed.staleHostnames());
       return new Sync(before, after, facts);
     }
     String podSecurity = new PodSecurityCheck(context.getClient()).problem(relay, after, plan);
-    Map<Integer, TailnetReport> tailnet = askTailnet(relay, after);
+    Probed probed = probe(relay, after);
     RelayFacts facts =
         RelayFacts.of(
             relay,
@@ -176,17 +183,20 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
             podSecurity,
             rollout.rolling(),
             plan.overriddenAnnotations(),
-            tailnet,
+            probed,
             computed.staleHostnames());
     return new Sync(before, after, facts);
   }
 
-  /** Tailnet mode: what each ready replica's side port says about its node (nothing otherwise). */
-  private Map<Integer, TailnetReport> askTailnet(PeerRelay relay, Observed o) {
-    if (relay.getSpec().getTailnet() == null) {
-      return Map.of();
-    }
-    return tailnetProbe.probe(o.sidePorts(relay.getSpec().getHttpPort()));
+  /**
+   * What each ready replica's side port says about the config in force and its key, and in tailnet
+   * mode about its node.
+   */
+  private Probed probe(PeerRelay relay, Observed o) {
+    Map<Integer, Endpoint> sidePorts = o.sidePorts(relay.getSpec().getHttpPort());
+    Map<Integer, TailnetReport> tailnet =
+        relay.getSpec().getTailnet() == null ? Map.of() : tailnetProbe.probe(sidePorts);
+    return new Probed(tailnet, ConfigReport.probe(sidePorts));
   }
 
   /** The caches before and after applying, and the facts the status is built from. */

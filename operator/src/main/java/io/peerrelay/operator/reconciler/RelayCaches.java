@@ -22,6 +22,7 @@ import io.peerrelay.operator.desired.Names;
 import io.peerrelay.operator.observe.Observed;
 import io.peerrelay.operator.observe.ObservedGrantKeys;
 import io.peerrelay.operator.observe.ObservedSelection;
+import io.peerrelay.operator.observe.SecretLookup;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -44,12 +44,15 @@ final class RelayCaches {
 
   static final String PODS = "relay-pods";
   static final String GRANTS = "relay-grants";
-  static final String GRANT_SECRETS = "relay-grant-secrets";
+  static final String SECRETS = "relay-secrets";
   static final String NODES = "relay-nodes";
 
   private RelayCaches() {}
 
-  /** The pod, RelayGrant and grant-Secret informers, each mapping its events to PeerRelays. */
+  /**
+   * The pod, RelayGrant and Secret informers, each mapping its events to PeerRelays. The Secret
+   * informer is the controller's only one: the key-Secret dependent uses it too.
+   */
   static List<EventSource<?, PeerRelay>> register(EventSourceContext<PeerRelay> context) {
     // Pods: readiness and node per replica. Label-selected: only relay pods are cached.
     var pods =
@@ -74,19 +77,23 @@ final class RelayCaches {
                     g -> relaysIn(context, g.getMetadata().getNamespace(), r -> true))
                 .build(),
             context);
-    // Users' Secrets, referenced by grants (client keys) and by spec.tailnet.authKeySecretRef:
-    // users create them, so no label selector can narrow this one.
-    var grantSecrets =
+    // The one Secret informer: the operator's own key and node-state Secrets and the users' Secrets
+    // that grants and spec.tailnet.authKeySecretRef reference, all labelled peerrelay.io/watch=true
+    // (users are told to label theirs), so an unrelated Secret (a Helm release, a TLS bundle) is
+    // never cached.
+    var secrets =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Secret.class, PeerRelay.class)
-                .withName(GRANT_SECRETS)
+                .withName(SECRETS)
                 .withNamespacesInheritedFromController()
+                .withLabelSelector(Selectors.WATCHED_SECRETS)
                 // Until the grant informer runs it has no store to list (an NPE in the informer
                 // thread); a Secret seen that early needs no mapping: every PeerRelay is
                 // reconciled once the controller starts.
                 .withSecondaryToPrimaryMapper(
                     s -> {
-                      Set<ResourceID> relays = new HashSet<>(authKeyUsers(context, s));
+                      Set<ResourceID> relays = new HashSet<>(ownerOf(s));
+                      relays.addAll(authKeyUsers(context, s));
                       if (grants.isRunning()) {
                         relays.addAll(relaysGrantedBy(context, grants, s));
                       }
@@ -94,15 +101,19 @@ final class RelayCaches {
                     })
                 .build(),
             context);
-    return List.of(pods, grants, grantSecrets);
+    return List.of(pods, grants, secrets);
   }
 
   /** Everything the caches hold for {@code relay}, indexed by replica. */
   static Observed read(PeerRelay relay, Context<PeerRelay> context) {
     String ns = relay.getMetadata().getNamespace();
     var grantSource = informer(context, RelayGrant.class, GRANTS);
-    var secretSource = informer(context, Secret.class, GRANT_SECRETS);
-    Function<String, Secret> userSecret = n -> secretSource.get(new ResourceID(n, ns)).orElse(null);
+    var secretSource = informer(context, Secret.class, SECRETS);
+    SecretLookup userSecret =
+        SecretLookup.cached(
+            n -> secretSource.get(new ResourceID(n, ns)).orElse(null),
+            n -> context.getClient().secrets().inNamespace(ns).withName(n).get(),
+            ns);
     List<RelayGrant> grants =
         grantSource
             .list(ns, g -> selects(g, relay))
@@ -147,14 +158,14 @@ final class RelayCaches {
    * Why the tailnet auth key cannot be read, naming the Secret and key; null when it can or when
    * tailnet mode is off.
    */
-  static String authKeyProblem(PeerRelay relay, Function<String, Secret> secrets) {
+  static String authKeyProblem(PeerRelay relay, SecretLookup secrets) {
     Tailnet t = relay.getSpec() == null ? null : relay.getSpec().getTailnet();
     if (t == null || t.authKeySecretName() == null) {
       return null;
     }
-    Secret s = secrets.apply(t.authKeySecretName());
+    Secret s = secrets.get(t.authKeySecretName());
     if (s == null) {
-      return "Secret " + t.authKeySecretName() + " not found";
+      return secrets.absence(t.authKeySecretName());
     }
     String key = t.authKeyOrDefault();
     boolean present =
@@ -265,6 +276,11 @@ final class RelayCaches {
         .collect(Collectors.toSet());
   }
 
+  /** The PeerRelay an operator-made Secret belongs to (none for a user's Secret). */
+  private static Set<ResourceID> ownerOf(Secret s) {
+    return isChildOf(s.getMetadata().getLabels(), null) ? relayOf(s) : Set.of();
+  }
+
   private static Set<ResourceID> relayOf(HasMetadata child) {
     var labels = child.getMetadata().getLabels();
     String relay = labels == null ? null : labels.get(Names.LABEL_RELAY);
@@ -273,9 +289,11 @@ final class RelayCaches {
         : Set.of(new ResourceID(relay, child.getMetadata().getNamespace()));
   }
 
+  /** Whether {@code labels} mark a child of {@code relay} (of any relay when null). */
   private static boolean isChildOf(Map<String, String> labels, String relay) {
     return labels != null
-        && relay.equals(labels.get(Names.LABEL_RELAY))
+        && labels.get(Names.LABEL_RELAY) != null
+        && (relay == null || relay.equals(labels.get(Names.LABEL_RELAY)))
         && Names.MANAGER.equals(labels.get(Names.LABEL_MANAGED_BY));
   }
 

@@ -14,8 +14,10 @@ import io.peerrelay.operator.api.GrantSource;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.RelayGrant;
 import io.peerrelay.operator.api.RelayGrantStatus;
+import io.peerrelay.operator.dependent.Selectors;
 import io.peerrelay.operator.observe.ObservedGrantKeys;
 import io.peerrelay.operator.observe.ObservedSelection;
+import io.peerrelay.operator.observe.SecretLookup;
 import io.peerrelay.operator.status.GrantStatusAggregator;
 import java.time.Clock;
 import java.util.List;
@@ -51,6 +53,8 @@ public class RelayGrantReconciler implements Reconciler<RelayGrant> {
             InformerEventSourceConfiguration.from(Secret.class, RelayGrant.class)
                 .withName(SECRETS)
                 .withNamespacesInheritedFromController()
+                // Only the users' labelled Secrets: an unrelated Secret is never cached.
+                .withLabelSelector(Selectors.WATCHED_USER_SECRETS)
                 .withSecondaryToPrimaryMapper(
                     s ->
                         context
@@ -91,7 +95,11 @@ public class RelayGrantReconciler implements Reconciler<RelayGrant> {
             context.eventSourceRetriever().getEventSourceFor(PeerRelay.class, RELAYS);
     ObservedGrantKeys keys =
         ObservedGrantKeys.resolve(
-            grant, name -> secrets.get(new ResourceID(name, ns)).orElse(null));
+            grant,
+            SecretLookup.cached(
+                name -> secrets.get(new ResourceID(name, ns)).orElse(null),
+                name -> context.getClient().secrets().inNamespace(ns).withName(name).get(),
+                ns));
     List<String> matched =
         relays
             .list(

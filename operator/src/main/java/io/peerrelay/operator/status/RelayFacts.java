@@ -5,7 +5,7 @@ import io.peerrelay.operator.api.Tailnet;
 import io.peerrelay.operator.desired.Names;
 import io.peerrelay.operator.observe.Endpoint;
 import io.peerrelay.operator.observe.Observed;
-import io.peerrelay.operator.observe.TailnetReport;
+import io.peerrelay.operator.observe.Probed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,38 +47,12 @@ public record RelayFacts(
     staleHostnames = staleHostnames == null ? Map.of() : new TreeMap<>(staleHostnames);
   }
 
-  /** Facts without stale hostnames (every lookup answered). */
-  public RelayFacts(
-      long generation,
-      int desiredReplicas,
-      String selector,
-      List<ReplicaFacts> replicas,
-      int grantedKeys,
-      String configProblem,
-      String podSecurityProblem,
-      Integer rollingReplica,
-      List<String> overriddenAnnotations,
-      TailnetFacts tailnet) {
-    this(
-        generation,
-        desiredReplicas,
-        selector,
-        replicas,
-        grantedKeys,
-        configProblem,
-        podSecurityProblem,
-        rollingReplica,
-        overriddenAnnotations,
-        tailnet,
-        Map.of());
-  }
-
   /**
    * The facts of {@code relay} from the caches {@code o} and what the reconcile computed and found
    * out (pure: every input is already at hand).
    *
    * @param endpoints per replica, its computed endpoints (empty when the spec is invalid)
-   * @param tailnet per replica, what its side port reported (empty outside tailnet mode)
+   * @param probed per replica, what its side port reported on /tailnet (tailnet mode) and /config
    * @param staleHostnames per replica, hostnames its endpoints are stale for
    */
   public static RelayFacts of(
@@ -89,12 +63,18 @@ public record RelayFacts(
       String podSecurityProblem,
       Integer rollingReplica,
       List<String> overriddenAnnotations,
-      Map<Integer, TailnetReport> tailnet,
+      Probed probed,
       Map<Integer, List<String>> staleHostnames) {
     int n = relay.getSpec() == null ? 0 : relay.getSpec().replicaCount();
     List<ReplicaFacts> replicas = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      replicas.add(ReplicaFacts.of(i, o, endpoints.getOrDefault(i, List.of()), tailnet.get(i)));
+      replicas.add(
+          ReplicaFacts.of(
+              i,
+              o,
+              endpoints.getOrDefault(i, List.of()),
+              probed.tailnet().get(i),
+              probed.config().get(i)));
     }
     return new RelayFacts(
         relay.getMetadata().getGeneration(),

@@ -1,6 +1,7 @@
 package io.peerrelay.operator.status;
 
 import static io.peerrelay.operator.api.Conditions.ACCESS;
+import static io.peerrelay.operator.api.Conditions.CONFIG_ACCEPTED;
 import static io.peerrelay.operator.api.Conditions.EXPOSURE;
 import static io.peerrelay.operator.api.Conditions.FALSE;
 import static io.peerrelay.operator.api.Conditions.READY;
@@ -81,7 +82,8 @@ public final class RelayStatusAggregator {
     long gen = facts.generation();
     var now = clock.instant();
     List<Condition> conditions = new ArrayList<>();
-    Verdict v = readyVerdict(facts, ready);
+    Condition config = configAccepted(before, facts);
+    Verdict v = readyVerdict(facts, ready, config);
     conditions.add(
         ConditionTransitions.next(before, READY, v.status, v.reason, v.message, gen, now));
     v = accessVerdict(facts);
@@ -90,6 +92,9 @@ public final class RelayStatusAggregator {
     v = exposureVerdict(facts);
     conditions.add(
         ConditionTransitions.next(before, EXPOSURE, v.status, v.reason, v.message, gen, now));
+    if (config != null) {
+      conditions.add(config);
+    }
     if (facts.tailnet() != null) {
       TailnetVerdict t = TailnetVerdict.of(facts.tailnet(), facts.replicas());
       conditions.add(
@@ -97,6 +102,28 @@ public final class RelayStatusAggregator {
               before, TAILNET_REGISTERED, t.status(), t.reason(), t.message(), gen, now));
     }
     return conditions;
+  }
+
+  /**
+   * ConfigAccepted from the relays' reports; with no verdict (a replica not probed or not caught
+   * up) the previous condition stays as it was, and is absent while there never was one.
+   */
+  private Condition configAccepted(List<Condition> before, RelayFacts facts) {
+    ConfigVerdict v = ConfigVerdict.of(facts.replicas());
+    if (v == null) {
+      return before.stream()
+          .filter(c -> CONFIG_ACCEPTED.equals(c.getType()))
+          .findFirst()
+          .orElse(null);
+    }
+    return ConditionTransitions.next(
+        before,
+        CONFIG_ACCEPTED,
+        v.status(),
+        v.reason(),
+        v.message(),
+        facts.generation(),
+        clock.instant());
   }
 
   private static Verdict accessVerdict(RelayFacts facts) {
@@ -209,12 +236,15 @@ public final class RelayStatusAggregator {
   }
 
   /** Status, reason and message of the Ready condition; the first matching problem wins. */
-  private static Verdict readyVerdict(RelayFacts f, int ready) {
+  private static Verdict readyVerdict(RelayFacts f, int ready, Condition config) {
     if (f.configProblem() != null) {
       return new Verdict(FALSE, Conditions.REASON_CONFIG_INVALID, f.configProblem());
     }
     if (f.podSecurityProblem() != null) {
       return new Verdict(FALSE, Conditions.REASON_POD_SECURITY_BLOCKED, f.podSecurityProblem());
+    }
+    if (config != null && FALSE.equals(config.getStatus())) {
+      return new Verdict(FALSE, Conditions.REASON_RELAY_REFUSED_CONFIG, config.getMessage());
     }
     if (f.desiredReplicas() == 0) {
       // Scaled to zero on purpose: nothing is broken, so Ready stays True and alerts stay quiet.

@@ -39,6 +39,13 @@ class RelaySecretTest {
     assertThat(secret.getMetadata().getAnnotations())
         .containsEntry("peerrelay.io/public-key", PUBLIC);
     assertThat(RelaySecret.publicKey(secret)).hasValue(PUBLIC);
+    // The key shown is derived from the private key: an edited annotation changes nothing.
+    secret
+        .getMetadata()
+        .getAnnotations()
+        .put("peerrelay.io/public-key", "discokey:" + "0".repeat(64));
+    assertThat(RelaySecret.publicKey(secret)).hasValue(PUBLIC);
+    assertThat(secret.getMetadata().getLabels()).containsEntry("peerrelay.io/watch", "true");
     assertThat(
             new String(
                     java.util.Base64.getDecoder().decode(secret.getData().get(Names.KEY_KEY)),

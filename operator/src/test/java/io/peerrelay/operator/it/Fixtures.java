@@ -37,7 +37,15 @@ final class Fixtures {
     return g;
   }
 
+  /** A user's Secret the operator may read: it carries {@code peerrelay.io/watch=true}. */
   static Secret keySecret(String name, String key, String value) {
+    Secret s = unwatchedSecret(name, key, value);
+    s.getMetadata().setLabels(Map.of("peerrelay.io/watch", "true"));
+    return s;
+  }
+
+  /** A user's Secret without the watch label: the operator does not cache it. */
+  static Secret unwatchedSecret(String name, String key, String value) {
     return new SecretBuilder()
         .withNewMetadata()
         .withName(name)

@@ -20,9 +20,6 @@ import io.peerrelay.operator.api.Tailnet;
 import io.peerrelay.operator.api.TailnetAuthKeyRef;
 import io.peerrelay.testsupport.ToolPaths;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Base64;
@@ -153,19 +150,7 @@ class PeerRelayTailnetIT {
   @Test
   void theRelaysSidePortReportBecomesStatusAndEachStateItsReason() throws IOException {
     AtomicReference<String> answer = new AtomicReference<>(report("Registered", true, ""));
-    HttpServer sidePort =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    sidePort.createContext(
-        "/tailnet",
-        exchange -> {
-          byte[] body = answer.get().getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    sidePort.start();
+    HttpServer sidePort = FakeSidePort.serve("/tailnet", answer);
     boolean stopped = false;
     try {
       String ns = harness.newNamespace("tailnet-side");

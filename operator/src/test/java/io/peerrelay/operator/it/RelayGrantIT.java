@@ -57,8 +57,43 @@ class RelayGrantIT {
     assertThat(c.getStatus()).isEqualTo(Conditions.FALSE);
     assertThat(c.getMessage()).contains("spec.src[0].secretRef").contains("late");
 
-    // The Secret watch turns the Secret's creation into a reconcile of the grant.
-    harness.create(ns, keySecret("late", "k", clientKey(7)));
+    // A Secret without the watch label is not cached: the condition names it, the label and the
+    // fix (the operator never patches a user's Secret itself).
+    harness.create(ns, Fixtures.unwatchedSecret("late", "k", clientKey(7)));
+    RelayAwait.retryOnConflict(
+        () ->
+            harness
+                .client()
+                .resources(RelayGrant.class)
+                .inNamespace(ns)
+                .withName("office")
+                .edit(
+                    g -> {
+                      g.getMetadata().setAnnotations(Map.of("test.peerrelay.io/nudge", "1"));
+                      return g;
+                    }));
+    await()
+        .atMost(RelayAwait.TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        ready(awaitReason(ns, "office", Conditions.REASON_SECRET_MISSING))
+                            .getMessage())
+                    .contains(
+                        "spec.src[0].secretRef: Secret late lacks label peerrelay.io/watch=true",
+                        "kubectl label secret -n " + ns + " late peerrelay.io/watch=true"));
+
+    // Labelling it is an event of the label-selected Secret watch: the grant is reconciled.
+    harness
+        .client()
+        .secrets()
+        .inNamespace(ns)
+        .withName("late")
+        .edit(
+            sec -> {
+              sec.getMetadata().setLabels(Map.of("peerrelay.io/watch", "true"));
+              return sec;
+            });
     assertThat(awaitReason(ns, "office", Conditions.REASON_RESOLVED).getKeys()).isEqualTo(1);
   }
 

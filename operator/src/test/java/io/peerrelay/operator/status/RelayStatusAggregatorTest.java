@@ -31,11 +31,15 @@ class RelayStatusAggregatorTest {
         ready,
         "discokey:" + i,
         Stream.of(endpoints).map(Endpoint::parse).toList(),
+        null,
+        null,
+        null,
         null);
   }
 
   private static RelayFacts facts(int desired, List<ReplicaFacts> replicas) {
-    return new RelayFacts(7, desired, "sel", replicas, 1, null, null, null, List.of(), null);
+    return new RelayFacts(
+        7, desired, "sel", replicas, 1, null, null, null, List.of(), null, Map.of());
   }
 
   private static RelayStatusAggregator at(Instant t) {
@@ -61,7 +65,17 @@ class RelayStatusAggregatorTest {
         Arguments.of(
             "config problem wins over everything",
             new RelayFacts(
-                7, 2, "sel", List.of(ok0, ok1), 1, "spec.udpPort: x", "psa", 1, List.of(), null),
+                7,
+                2,
+                "sel",
+                List.of(ok0, ok1),
+                1,
+                "spec.udpPort: x",
+                "psa",
+                1,
+                List.of(),
+                null,
+                Map.of()),
             "False",
             "ConfigInvalid"),
         Arguments.of(
@@ -76,13 +90,24 @@ class RelayStatusAggregatorTest {
                 "forbidden",
                 null,
                 List.of(),
-                null),
+                null,
+                Map.of()),
             "False",
             "PodSecurityBlocked"),
         Arguments.of(
             "rolling replica reports progress",
             new RelayFacts(
-                7, 2, "sel", List.of(ok0, replica(1, false)), 1, null, null, 1, List.of(), null),
+                7,
+                2,
+                "sel",
+                List.of(ok0, replica(1, false)),
+                1,
+                null,
+                null,
+                1,
+                List.of(),
+                null,
+                Map.of()),
             "False",
             "Progressing"));
   }
@@ -197,7 +222,8 @@ class RelayStatusAggregatorTest {
             null,
             null,
             List.of("service.beta.kubernetes.io/aws-load-balancer-type"),
-            null);
+            null,
+            Map.of());
     PeerRelayStatus s = at(T0).aggregate(null, f);
     assertThat(condition(s, Conditions.ACCESS).getReason()).isEqualTo(Conditions.REASON_NO_GRANTS);
     assertThat(condition(s, Conditions.ACCESS).getStatus()).isEqualTo(Conditions.FALSE);

@@ -24,7 +24,7 @@ class TailnetVerdictTest {
   }
 
   private static ReplicaFacts replica(int i, TailnetReport r) {
-    return new ReplicaFacts(i, "p", "n", r != null, "discokey:0", List.of(), r);
+    return new ReplicaFacts(i, "p", "n", r != null, "discokey:0", List.of(), r, null, null, null);
   }
 
   static Stream<Arguments> cases() {
