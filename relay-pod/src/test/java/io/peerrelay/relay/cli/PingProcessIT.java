@@ -27,38 +27,23 @@ import org.junit.jupiter.api.io.TempDir;
 /** Two {@code peer-relay ping} processes reach each other through one {@code serve} process. */
 class PingProcessIT {
   @TempDir Path dir;
-  private final List<Process> processes = new ArrayList<>();
+  private final List<RelayProcess> processes = new ArrayList<>();
 
   @AfterEach
   void stopAll() throws InterruptedException {
-    for (Process p : processes) {
-      if (p.isAlive()) {
-        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+    for (RelayProcess p : processes) {
+      p.close();
     }
   }
 
-  private static Path jar() {
-    Path jar =
-        Path.of(
-            System.getProperty("peerrelay.buildDir", "target"), "quarkus-app", "quarkus-run.jar");
-    assertThat(jar).exists();
-    return jar;
-  }
-
-  private Process start(String name, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx96m");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-jar");
-    command.add(jar().toString());
-    command.addAll(List.of(args));
-    Process p =
-        new ProcessBuilder(command)
-            .redirectOutput(dir.resolve(name + ".out").toFile())
-            .redirectError(dir.resolve(name + ".err").toFile())
-            .start();
+  private RelayProcess start(String name, String... args) throws IOException {
+    RelayProcess p =
+        RelayProcess.start(
+            name,
+            dir.resolve(name + ".out"),
+            dir.resolve(name + ".err"),
+            List.of("-Xmx96m", "-XX:TieredStopAtLevel=1"),
+            List.of(args));
     processes.add(p);
     return p;
   }
@@ -135,7 +120,7 @@ class PingProcessIT {
       "--linger",
       "3s"
     };
-    Process pingA =
+    RelayProcess pingA =
         start(
             "a",
             concat(
@@ -147,7 +132,7 @@ class PingProcessIT {
                   b.publicKey().toString()
                 },
                 common));
-    Process pingB =
+    RelayProcess pingB =
         start(
             "b",
             concat(
@@ -189,13 +174,13 @@ class PingProcessIT {
       "--timeout", "40s",
       "--linger", "3s"
     };
-    Process pingA =
+    RelayProcess pingA =
         start(
             "a",
             concat(
                 new String[] {"ping", "--key", a.toText(), "--peer", b.publicKey().toString()},
                 common));
-    Process pingB =
+    RelayProcess pingB =
         start(
             "b",
             concat(
@@ -224,7 +209,7 @@ class PingProcessIT {
       udpPort = udp.getLocalPort();
     }
     // Nothing listens on the port: the allocation times out and the command says so.
-    Process p =
+    RelayProcess p =
         start(
             "lonely",
             "ping",

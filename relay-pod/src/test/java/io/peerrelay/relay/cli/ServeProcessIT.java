@@ -40,7 +40,7 @@ class ServeProcessIT {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final DiscoPrivateKey key = DiscoPrivateKey.generate();
-  private Process relay;
+  private RelayProcess relay;
   private Path configFile;
   private Path stderr;
   private int udpPort;
@@ -59,9 +59,9 @@ class ServeProcessIT {
   }
 
   @AfterEach
-  void kill() throws InterruptedException {
-    if (relay != null && relay.isAlive()) {
-      relay.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  void kill() {
+    if (relay != null) {
+      relay.close();
     }
   }
 
@@ -75,28 +75,20 @@ class ServeProcessIT {
   }
 
   private void startRelay() throws IOException {
-    Path jar =
-        Path.of(
-            System.getProperty("peerrelay.buildDir", "target"), "quarkus-app", "quarkus-run.jar");
-    assertThat(jar).exists();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx128m");
-    command.add("-XX:TieredStopAtLevel=1"); // start fast: these runs are short
-    command.add("-jar");
-    command.add(jar.toString());
-    command.add("serve");
-    command.add("--config");
-    command.add(configFile.toString());
-    command.add("--threads");
-    command.add("1");
-    command.add("--recheck");
-    command.add("10m"); // file events alone must carry the reload
     relay =
-        new ProcessBuilder(command)
-            .redirectOutput(dir.resolve("stdout.log").toFile())
-            .redirectError(stderr.toFile())
-            .start();
+        RelayProcess.start(
+            "serve",
+            dir.resolve("stdout.log"),
+            stderr,
+            List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), // start fast: these runs are short
+            List.of(
+                "serve",
+                "--config",
+                configFile.toString(),
+                "--threads",
+                "1",
+                "--recheck",
+                "10m")); // file events alone must carry the reload
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
@@ -104,20 +96,12 @@ class ServeProcessIT {
         .until(() -> get("/readyz").statusCode() == 200);
   }
 
-  private Process serveProcess() throws IOException {
-    Path jar =
-        Path.of(
-            System.getProperty("peerrelay.buildDir", "target"), "quarkus-app", "quarkus-run.jar");
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:TieredStopAtLevel=1",
-            "-jar",
-            jar.toString(),
-            "serve",
-            "--config",
-            configFile.toString())
-        .redirectError(stderr.toFile())
-        .start();
+  /** {@code serve} with {@code extraArgs}, not waited for (it is expected to exit). */
+  private RelayProcess serveProcess(String... extraArgs) throws IOException {
+    List<String> args = new ArrayList<>(List.of("serve", "--config", configFile.toString()));
+    args.addAll(List.of(extraArgs));
+    return RelayProcess.start(
+        "serve", dir.resolve("stdout.log"), stderr, List.of("-XX:TieredStopAtLevel=1"), args);
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -313,7 +297,7 @@ class ServeProcessIT {
       clientB.bind(Duration.ofSeconds(5));
 
       long start = System.nanoTime();
-      relay.destroy(); // SIGTERM
+      relay.terminate(); // SIGTERM
 
       await()
           .atMost(Duration.ofSeconds(2))
@@ -360,21 +344,7 @@ class ServeProcessIT {
   void aBrokenConfigAtStartExitsWithTheProblem() throws Exception {
     Path terminationLog = dir.resolve("termination-log");
     Files.writeString(configFile, config("advertisedEndpoints: [1.2.3.4]\n"));
-    Path jar =
-        Path.of(
-            System.getProperty("peerrelay.buildDir", "target"), "quarkus-app", "quarkus-run.jar");
-    relay =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString(),
-                "serve",
-                "--config",
-                configFile.toString(),
-                "--termination-log",
-                terminationLog.toString())
-            .redirectError(stderr.toFile())
-            .start();
+    relay = serveProcess("--termination-log", terminationLog.toString());
 
     assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(relay.exitValue()).isEqualTo(2);
