@@ -62,7 +62,9 @@ kind_tools
 say "the operator and relay images, from the Dockerfile"
 e2e/kind/build-images.sh
 say "installing the Helm chart"
-helm upgrade --install peerrelay helm/peerrelay -n peerrelay-system --create-namespace \
+# --take-ownership: a cluster kept from chart 0.1.0 (QUICKSTART_KEEP=1) has CRDs no release owns
+# (0.1.0 shipped them in crds/); 0.2.0 templates them, and helm adopts them instead of failing.
+helm upgrade --install --take-ownership peerrelay helm/peerrelay -n peerrelay-system --create-namespace \
   --set image.repository=peerrelay/operator --set image.tag=e2e --set image.pullPolicy=Never \
   --set relayImage.repository=peerrelay/relay --set relayImage.tag=e2e --wait --timeout 5m
 
