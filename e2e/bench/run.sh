@@ -11,6 +11,9 @@
 #   --full    every load (30k, 60k, max) x payload (64, 512, 1280) x sessions (1, 100, 1000),
 #             2 rounds of 3 s, 8 relays (6 JVM flag sets, one change each): about 40 minutes
 #   --strace  afterwards, one short run per relay under strace -c -f: syscalls per forwarded packet
+#   --tailnet afterwards, the tailnet lab (e2e/tailnet/run.sh --relay both, root): bulk throughput
+#             and relay CPU seconds per GB between two stock tailscaled behind hard NATs, through a
+#             stock tailscaled relay and through ours; on by default with --full
 #
 # The relays run pinned to --relay-cpu (default 1), the generator to --gen-cpu (default 0).
 # Builds the Go generator and the C forwarder into $PEERRELAY_TOOLS_CACHE (~/.cache/peerrelay/tools)
@@ -22,7 +25,7 @@ root=$(cd "$here/../.." && pwd)
 cache=${PEERRELAY_TOOLS_CACHE:-$HOME/.cache/peerrelay/tools}
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 jar=$root/relay-pod/target/quarkus-app/quarkus-run.jar
-variants_arg="" mode=quick out="" relay_cpu=1 gen_cpu=0 do_strace=false cases="" rounds="" seconds=""
+variants_arg="" mode=quick out="" relay_cpu=1 gen_cpu=0 do_strace=false do_tailnet="" cases="" rounds="" seconds=""
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) mode=quick ;;
@@ -32,11 +35,13 @@ while [ $# -gt 0 ]; do
     --relay-cpu) relay_cpu=$2; shift ;;
     --gen-cpu) gen_cpu=$2; shift ;;
     --strace) do_strace=true ;;
+    --tailnet) do_tailnet=true ;;
+    --no-tailnet) do_tailnet=false ;;
     --cases) cases=$2; shift ;;
     --rounds) rounds=$2; shift ;;
     --seconds) seconds=$2; shift ;;
     --variants) variants_arg=$2; shift ;;
-    *) echo "usage: $0 [--quick|--full] [--out FILE] [--jar JAR] [--relay-cpu N] [--gen-cpu N] [--strace] [--cases LIST] [--rounds N] [--seconds DUR] [--variants LIST]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--quick|--full] [--out FILE] [--jar JAR] [--relay-cpu N] [--gen-cpu N] [--strace] [--[no-]tailnet] [--cases LIST] [--rounds N] [--seconds DUR] [--variants LIST]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -195,6 +200,11 @@ stage "run"
 if $do_strace; then
   "$here/strace.sh" "$gen" "$targets" "$work" "$base" >> "$work/table.md"
   stage "strace"
+fi
+[ -n "$do_tailnet" ] || { [ "$mode" = full ] && do_tailnet=true || do_tailnet=false; }
+if $do_tailnet; then
+  "$here/tailnet-rows.sh" "$root" "$jar" "$work" >> "$work/table.md"
+  stage "tailnet lab"
 fi
 cat "$work/table.md"
 [ -z "$out" ] || cp "$work/table.md" "$out"
