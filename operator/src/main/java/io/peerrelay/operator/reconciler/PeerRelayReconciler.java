@@ -1,6 +1,5 @@
 package io.peerrelay.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -21,7 +20,6 @@ import io.peerrelay.operator.dependent.RelayPlan;
 import io.peerrelay.operator.dependent.RelayPodDisruptionBudgetDependent;
 import io.peerrelay.operator.dependent.RelayServicesDependent;
 import io.peerrelay.operator.dependent.RelayStatefulSetsDependent;
-import io.peerrelay.operator.desired.Names;
 import io.peerrelay.operator.observe.ConfigReport;
 import io.peerrelay.operator.observe.Endpoint;
 import io.peerrelay.operator.observe.Endpoints;
@@ -35,9 +33,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles a PeerRelay along one spine ({@link #sync}): observe (caches only) → check the spec →
@@ -79,11 +74,10 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
   /** {@link #NOT_READY_REQUEUE_MILLIS} as a Duration. */
   static final Duration NOT_READY_REQUEUE = Duration.ofMillis(NOT_READY_REQUEUE_MILLIS);
 
-  private static final Logger LOG = LoggerFactory.getLogger(PeerRelayReconciler.class);
-
   private final String defaultImage;
   private final Endpoints endpoints;
   private final RelayStatusAggregator aggregator;
+  private final StatusOutcome outcome;
   private final MeterRegistry registry;
   private final TailnetProbe tailnetProbe = new TailnetProbe();
 
@@ -98,6 +92,7 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
     this.defaultImage = defaultImage;
     this.endpoints = endpoints;
     this.aggregator = new RelayStatusAggregator(clock);
+    this.outcome = new StatusOutcome(aggregator);
     this.registry = registry;
   }
 
@@ -120,21 +115,22 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
       String conflict =
           ApiFailure.isConflict(e) ? NameConflicts.find(context.getClient(), relay) : null;
       if (conflict != null) {
-        return finish(
+        return outcome.finish(
             relay,
             context,
             previous,
-            failedWith(relay, previous, Conditions.REASON_NAME_CONFLICT, conflict),
+            outcome.failedWith(relay, previous, Conditions.REASON_NAME_CONFLICT, conflict),
             null,
             null);
       }
       if (ApiFailure.isTransient(e)) {
         throw e; // JOSDK retries with backoff; updateErrorStatus keeps a healthy status as it is.
       }
-      return finish(relay, context, previous, failed(relay, previous, e), null, null);
+      return outcome.finish(
+          relay, context, previous, outcome.failed(relay, previous, e), null, null);
     }
     PeerRelayStatus next = aggregator.aggregate(previous, sync.facts());
-    return finish(relay, context, previous, next, sync.before(), sync.after());
+    return outcome.finish(relay, context, previous, next, sync.before(), sync.after());
   }
 
   /**
@@ -202,52 +198,6 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
   /** The caches before and after applying, and the facts the status is built from. */
   private record Sync(Observed before, Observed after, RelayFacts facts) {}
 
-  /** A status for a reconcile that failed outright: a short message, the trace only in the log. */
-  private PeerRelayStatus failed(PeerRelay relay, PeerRelayStatus previous, RuntimeException e) {
-    LOG.warn(
-        "reconcile-failed relay={}/{} error=\"{}\"",
-        relay.getMetadata().getNamespace(),
-        relay.getMetadata().getName(),
-        e.toString(),
-        e);
-    return failedWith(
-        relay,
-        previous,
-        Conditions.REASON_CONFIG_INVALID,
-        "reconcile failed: " + ApiFailure.describe(null, e));
-  }
-
-  /** Ready False with {@code reason}; the replica entries of {@code previous} are kept. */
-  private PeerRelayStatus failedWith(
-      PeerRelay relay, PeerRelayStatus previous, String reason, String message) {
-    return aggregator.failed(
-        previous,
-        relay.getMetadata().getGeneration(),
-        Names.relaySelectorString(relay),
-        Conditions.FALSE,
-        reason,
-        message);
-  }
-
-  /** Announces transitions, patches status when it changed, and requeues while not Ready. */
-  private UpdateControl<PeerRelay> finish(
-      PeerRelay relay,
-      Context<PeerRelay> context,
-      PeerRelayStatus previous,
-      PeerRelayStatus next,
-      Observed before,
-      Observed after) {
-    new RelayTransitions(new RelayEvents(context.getClient()))
-        .announce(relay, previous, next, before, after);
-    UpdateControl<PeerRelay> control =
-        Objects.equals(next, previous)
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(statusPatch(relay, next));
-    return next.ready() && !tailnetPending(next)
-        ? control
-        : control.rescheduleAfter(NOT_READY_REQUEUE);
-  }
-
   /**
    * A passing API error escaped the reconcile (see {@link ApiFailure#isTransient}): JOSDK retries
    * with backoff; status stays as it was while it was healthy, and keeps its replica entries
@@ -256,40 +206,6 @@ public class PeerRelayReconciler implements Reconciler<PeerRelay> {
   @Override
   public ErrorStatusUpdateControl<PeerRelay> updateErrorStatus(
       PeerRelay relay, Context<PeerRelay> context, Exception e) {
-    LOG.warn(
-        "reconcile-retry relay={}/{} error=\"{}\"",
-        relay.getMetadata().getNamespace(),
-        relay.getMetadata().getName(),
-        ApiFailure.describe(null, e));
-    PeerRelayStatus previous = relay.getStatus();
-    PeerRelayStatus next =
-        aggregator.afterTransientError(
-            previous,
-            relay.getMetadata().getGeneration(),
-            Names.relaySelectorString(relay),
-            "API request failed, retrying: " + ApiFailure.describe(null, e));
-    new RelayTransitions(new RelayEvents(context.getClient()))
-        .announce(relay, previous, next, null, null);
-    return Objects.equals(next, previous)
-        ? ErrorStatusUpdateControl.noStatusUpdate()
-        : ErrorStatusUpdateControl.patchStatus(statusPatch(relay, next));
-  }
-
-  /** Tailnet mode with a replica not registered yet: look again (the relay registers alone). */
-  private static boolean tailnetPending(PeerRelayStatus s) {
-    var c = s.condition(Conditions.TAILNET_REGISTERED);
-    return c != null && !Conditions.TRUE.equals(c.getStatus());
-  }
-
-  /** A PeerRelay carrying only identity and status: what a status apply must send. */
-  private static PeerRelay statusPatch(PeerRelay relay, PeerRelayStatus status) {
-    PeerRelay patch = new PeerRelay();
-    patch.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(relay.getMetadata().getName())
-            .withNamespace(relay.getMetadata().getNamespace())
-            .build());
-    patch.setStatus(status);
-    return patch;
+    return outcome.afterError(relay, context, e);
   }
 }
