@@ -15,9 +15,11 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The relay without sockets: dispatches every datagram to the session it names (data, binds) or to
- * the VNI-0 allocation extension, and owns what outlives one session: settings, grants, cookie
- * secrets. Data packets take no lock; no key agreement ever runs on the packet path (the box keys
+ * The relay without sockets, as a dispatcher: a data packet goes straight to the session its VNI
+ * names ({@link Session#forward}); a control packet to the bind handshake ({@link BindPort}) or, on
+ * VNI 0, to the allocation extension ({@link AllocationPort}). It holds the settings in force and
+ * wires the parts that outlive one session: the grants ({@link Grants}), the session table, the
+ * allocator. Data packets take no lock; no key agreement ever runs on the packet path (the box keys
  * of granted clients are computed when the grant appears).
  */
 public final class RelayServer {
