@@ -75,12 +75,18 @@ public class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--termination-log",
       paramLabel = "PATH",
-      defaultValue = "/dev/termination-log",
       description =
           "Where a config refused at start is written as one line <field>: <error>, for the"
               + " kubelet's terminationMessagePath; nothing is written when its folder does not"
-              + " exist (default: ${DEFAULT-VALUE}).")
+              + " exist. Without this option the line goes to /dev/termination-log only when"
+              + " that file already exists (the kubelet creates it in every container).")
   Path terminationLog;
+
+  /**
+   * The kubelet's default terminationMessagePath. Written only when it already exists: on a bare
+   * host {@code /dev} exists too, and a refused config must not leave a regular file there.
+   */
+  Path defaultTerminationLog = Path.of("/dev/termination-log");
 
   @Option(
       names = "--sessions-token-file",
@@ -129,14 +135,18 @@ public class ServeCommand implements Callable<Integer> {
    * container's {@code lastState.terminated.message}, where the operator reads it.
    */
   private void writeTerminationLog(String line, PrintWriter err) {
-    Path folder = terminationLog.toAbsolutePath().getParent();
+    Path target = terminationLog != null ? terminationLog : defaultTerminationLog;
+    if (terminationLog == null && !Files.isRegularFile(defaultTerminationLog)) {
+      return; // not in a container: stderr already has the line
+    }
+    Path folder = target.toAbsolutePath().getParent();
     if (folder == null || !Files.isDirectory(folder)) {
-      return; // not in a container (or the path was turned off): stderr already has the line
+      return; // the path was turned off: stderr already has the line
     }
     try {
-      Files.writeString(terminationLog, line, StandardCharsets.UTF_8);
+      Files.writeString(target, line, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      err.println("serve: cannot write --termination-log " + terminationLog + ": " + e);
+      err.println("serve: cannot write --termination-log " + target + ": " + e);
       err.flush();
     }
   }

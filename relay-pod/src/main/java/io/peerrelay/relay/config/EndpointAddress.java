@@ -1,5 +1,6 @@
 package io.peerrelay.relay.config;
 
+import io.peerrelay.relay.protocol.AddrPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -55,11 +56,7 @@ public final class EndpointAddress {
 
   /** Writes {@code ip:port}, IPv6 in brackets in its compressed form, as Go's netip does. */
   public static String format(InetSocketAddress endpoint) {
-    InetAddress address = endpoint.getAddress();
-    if (address instanceof java.net.Inet6Address) {
-      return "[" + compressedV6(address.getAddress()) + "]:" + endpoint.getPort();
-    }
-    return address.getHostAddress() + ":" + endpoint.getPort();
+    return AddrPort.format(endpoint);
   }
 
   private static String hint(String s) {
@@ -116,39 +113,5 @@ public final class EndpointAddress {
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("\"" + original + "\" is not an address", e);
     }
-  }
-
-  /** RFC 5952 text: lowercase, longest run of two or more zero groups written as {@code ::}. */
-  public static String compressedV6(byte[] raw) {
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((raw[2 * i] & 0xff) << 8) | (raw[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        out.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-        out.append(':');
-      }
-      out.append(Integer.toHexString(groups[i]));
-    }
-    return out.toString();
   }
 }

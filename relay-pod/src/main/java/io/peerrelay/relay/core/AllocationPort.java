@@ -20,64 +20,67 @@ import java.util.function.LongSupplier;
  * proven to be its own.
  */
 final class AllocationPort {
-  private final RelayServer server;
+  private final RelayContext relay;
+  private final SessionAllocator allocator;
   private final LongSupplier wallClockMillis;
 
-  AllocationPort(RelayServer server, LongSupplier wallClockMillis) {
-    this.server = server;
+  AllocationPort(RelayContext relay, SessionAllocator allocator, LongSupplier wallClockMillis) {
+    this.relay = relay;
+    this.allocator = allocator;
     this.wallClockMillis = wallClockMillis;
   }
 
   void handle(ByteBuffer datagram, int at, int len, InetSocketAddress source, Verdict out) {
     if (len < RelayServer.MIN_ALLOCATION_REQUEST) {
-      server.refuse(out, DropReason.UNPADDED, AllocationResult.INVALID);
+      relay.drops().refuse(out, DropReason.UNPADDED, AllocationResult.INVALID);
       return;
     }
-    byte[] pkt = RelayServer.copy(datagram, at, len);
+    byte[] pkt = relay.drops().discoOrDrop(datagram, at, len, out);
+    if (pkt == null) {
+      return;
+    }
     int disco = Geneve.LENGTH;
-    if (!DiscoPacket.looksLikeDisco(pkt, disco, len - disco)) {
-      server.drop(out, DropReason.MALFORMED);
-      return;
-    }
     DiscoPublicKey sender = DiscoPacket.sender(pkt, disco);
-    GrantedKey granted = server.granted(sender);
+    GrantedKey granted = relay.grants().get(sender);
     if (granted == null) {
-      server.refuse(out, DropReason.UNGRANTED_KEY, AllocationResult.UNGRANTED);
+      relay.drops().refuse(out, DropReason.UNGRANTED_KEY, AllocationResult.UNGRANTED);
       return;
     }
     byte[] plain = DiscoPacket.open(granted.box, pkt, disco, len - disco);
     if (plain == null) {
-      server.drop(out, DropReason.AUTH_FAILED);
+      relay.drops().drop(out, DropReason.AUTH_FAILED);
       return;
     }
     DiscoMessage msg;
     try {
       msg = DiscoMessage.parse(plain);
     } catch (IllegalArgumentException e) {
-      server.refuse(out, DropReason.MALFORMED, AllocationResult.INVALID);
+      relay.drops().refuse(out, DropReason.MALFORMED, AllocationResult.INVALID);
       return;
     }
     if (!(msg instanceof AllocateRequest req)) {
-      server.drop(out, DropReason.BAD_CONTROL);
+      relay.drops().drop(out, DropReason.BAD_CONTROL);
       return;
     }
     if (!req.client0().equals(sender) && !req.client1().equals(sender)) {
-      server.refuse(out, DropReason.INVALID_REQUEST, AllocationResult.INVALID);
+      relay.drops().refuse(out, DropReason.INVALID_REQUEST, AllocationResult.INVALID);
       return;
     }
     long stamp = AllocationStamp.read(plain);
     if (!AllocationStamp.fresh(stamp, wallClockMillis.getAsLong())) {
-      server.refuse(out, DropReason.STALE_REQUEST, AllocationResult.INVALID);
+      relay.drops().refuse(out, DropReason.STALE_REQUEST, AllocationResult.INVALID);
       return;
     }
     if (!granted.advanceStamp(stamp)) {
-      server.refuse(out, DropReason.REPLAYED_REQUEST, AllocationResult.INVALID);
+      relay.drops().refuse(out, DropReason.REPLAYED_REQUEST, AllocationResult.INVALID);
       return;
     }
-    RelaySettings current = server.settings();
+    RelaySettings current = relay.settings().get();
     if (!granted.allocations.tryAcquire(
-        server.now(), current.handshakesPerSecondPerSource(), current.handshakeBurstPerSource())) {
-      server.drop(out, DropReason.RATE_LIMITED);
+        relay.clock().getAsLong(),
+        current.handshakesPerSecondPerSource(),
+        current.handshakeBurstPerSource())) {
+      relay.drops().drop(out, DropReason.RATE_LIMITED);
       return;
     }
     answer(req, granted, len, source, out);
@@ -87,22 +90,22 @@ final class AllocationPort {
       AllocateRequest req, GrantedKey granted, int len, InetSocketAddress source, Verdict out) {
     UdpRelayEndpoint endpoint;
     try {
-      endpoint = server.allocateGranted(req.client0(), req.client1());
+      endpoint = allocator.allocate(req.client0(), req.client1(), true);
     } catch (AllocationException e) {
       // allocate() already counted the result.
-      server.drop(out, dropReasonFor(e.result()));
+      relay.drops().drop(out, dropReasonFor(e.result()));
       return;
     }
     byte[] reply =
         DiscoPacket.sealWithGeneve(
             Geneve.discoControl(0),
-            server.serverPublic(),
+            relay.serverPublic(),
             granted.box,
             new AllocateResponse(req.generation(), endpoint).encode(),
-            server.nonces());
+            relay.nonces());
     if (reply.length > len) {
       // Cannot happen with at most 16 endpoints; kept so the port can never amplify.
-      server.drop(out, DropReason.UNPADDED);
+      relay.drops().drop(out, DropReason.UNPADDED);
       return;
     }
     out.reply(reply, source, source.getAddress() instanceof Inet6Address);

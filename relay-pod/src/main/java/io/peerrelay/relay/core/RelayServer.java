@@ -1,12 +1,8 @@
 package io.peerrelay.relay.core;
 
-import io.peerrelay.relay.protocol.DiscoMessage;
-import io.peerrelay.relay.protocol.DiscoMessage.BindMessage;
-import io.peerrelay.relay.protocol.DiscoMessage.BindStep;
 import io.peerrelay.relay.protocol.DiscoPacket;
 import io.peerrelay.relay.protocol.DiscoPrivateKey;
 import io.peerrelay.relay.protocol.DiscoPublicKey;
-import io.peerrelay.relay.protocol.DiscoSharedKey;
 import io.peerrelay.relay.protocol.Geneve;
 import io.peerrelay.relay.protocol.NonceSource;
 import io.peerrelay.relay.protocol.UdpRelayEndpoint;
@@ -14,16 +10,16 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The relay without sockets: dispatches every datagram to the session it names (data, binds) or to
- * the VNI-0 allocation extension, and owns what outlives one session: settings, grants, cookie
- * secrets. Data packets take no lock; no key agreement ever runs on the packet path (the box keys
+ * The relay without sockets, as a dispatcher: a data packet goes straight to the session its VNI
+ * names ({@link Session#forward}); a control packet to the bind handshake ({@link BindPort}) or, on
+ * VNI 0, to the allocation extension ({@link AllocationPort}). It holds the settings in force and
+ * wires the parts that outlive one session: the grants ({@link Grants}), the session table, the
+ * allocator. Data packets take no lock; no key agreement ever runs on the packet path (the box keys
  * of granted clients are computed when the grant appears).
  */
 public final class RelayServer {
@@ -33,17 +29,16 @@ public final class RelayServer {
   /** At most this many endpoints are advertised, so a response always fits in 512 bytes. */
   public static final int MAX_ADVERTISED = 16;
 
-  private final DiscoPrivateKey serverKey;
   private final DiscoPublicKey serverPublic;
   private final RelayEvents events;
   private final LongSupplier clock;
-  private final NonceSource nonces;
-  private final MacSecrets macSecrets;
   private final SessionTable table = new SessionTable();
+  private final Grants grants;
+  private final Drops drops;
+  private final SessionAllocator allocator;
   private final AllocationPort allocations;
-  private volatile Map<DiscoPublicKey, GrantedKey> grants = Map.of();
+  private final BindPort binds;
   private volatile RelaySettings settings;
-  private volatile boolean draining;
   private volatile PlainDiscoHandler plainDisco;
 
   /** A relay with random nonces and cookie secrets. */
@@ -81,13 +76,17 @@ public final class RelayServer {
       LongSupplier wallClockMillis,
       NonceSource nonces,
       Consumer<byte[]> secretSource) {
-    this.serverKey = serverKey;
     this.serverPublic = serverKey.publicKey();
     this.events = events;
     this.clock = nanoClock;
-    this.nonces = nonces;
-    this.macSecrets = new MacSecrets(secretSource);
-    this.allocations = new AllocationPort(this, wallClockMillis);
+    this.grants = new Grants(serverKey);
+    this.drops = new Drops(events);
+    RelayContext relay =
+        new RelayContext(
+            serverPublic, nonces, nanoClock, events, this::settings, grants, table, drops);
+    this.allocator = new SessionAllocator(relay);
+    this.allocations = new AllocationPort(relay, allocator, wallClockMillis);
+    this.binds = new BindPort(relay, new MacSecrets(secretSource));
     apply(settings);
   }
 
@@ -97,20 +96,9 @@ public final class RelayServer {
    * keys of newly granted keys are computed here, on the caller's thread, never on the packet path.
    */
   public void apply(RelaySettings s) {
-    Map<DiscoPublicKey, GrantedKey> old = grants;
-    Map<DiscoPublicKey, GrantedKey> next = new HashMap<>();
-    for (DiscoPublicKey k : s.allowedClientKeys()) {
-      GrantedKey kept = old.get(k);
-      next.put(k, kept != null ? kept : new GrantedKey(DiscoSharedKey.precompute(serverKey, k)));
-    }
     settings = s;
-    grants = Map.copyOf(next);
-    Map<DiscoPublicKey, GrantedKey> now = grants;
-    close(
-        table.removeIf(
-            x ->
-                x.needsGrants
-                    && !(now.containsKey(x.legs[0].key) && now.containsKey(x.legs[1].key))));
+    grants.replace(s.allowedClientKeys());
+    table.end(x -> x.revoked(grants::contains), events);
   }
 
   /**
@@ -118,7 +106,7 @@ public final class RelayServer {
    * VNIs are freed, so later binds and data on them are dropped as unknown. Returns how many.
    */
   public int endSessionsOf(DiscoPublicKey key) {
-    return close(table.removeIf(s -> s.hasLeg(key)));
+    return table.end(s -> s.hasLeg(key), events);
   }
 
   /** The settings in force. */
@@ -133,7 +121,7 @@ public final class RelayServer {
 
   /** Stops taking allocations (drain); existing sessions keep forwarding and re-binding. */
   public void stopAllocating() {
-    draining = true;
+    allocator.stop();
   }
 
   /**
@@ -146,7 +134,7 @@ public final class RelayServer {
 
   /** Whether {@link #stopAllocating} was called. */
   public boolean draining() {
-    return draining;
+    return allocator.stopped();
   }
 
   /** Live sessions, sorted by VNI. */
@@ -204,7 +192,7 @@ public final class RelayServer {
       } else if (vni == 0) {
         allocations.handle(datagram, at, len, source, out);
       } else {
-        handshake(vni, datagram, at, len, source, out);
+        binds.handle(vni, datagram, at, len, source, out);
       }
     } catch (RuntimeException e) {
       // A bug must not take the socket down: the packet is dropped and counted.
@@ -233,61 +221,6 @@ public final class RelayServer {
     out.reply(reply, source, source.getAddress() instanceof Inet6Address);
   }
 
-  private void handshake(
-      int vni, ByteBuffer datagram, int at, int len, InetSocketAddress source, Verdict out) {
-    Session s = table.get(vni);
-    if (s == null) {
-      drop(out, DropReason.UNKNOWN_VNI);
-      return;
-    }
-    byte[] pkt = copy(datagram, at, len);
-    int disco = Geneve.LENGTH;
-    if (!DiscoPacket.looksLikeDisco(pkt, disco, len - disco)) {
-      drop(out, DropReason.MALFORMED);
-      return;
-    }
-    int i = s.legOf(pkt, disco);
-    if (i < 0) {
-      drop(out, DropReason.AUTH_FAILED);
-      return;
-    }
-    if (s.needsGrants && !grants.containsKey(s.legs[i].key)) {
-      // Revoked: apply() ended the session; this closes the race with a bind already in flight.
-      drop(out, DropReason.UNGRANTED_KEY);
-      return;
-    }
-    byte[] plain = DiscoPacket.open(s.legs[i].box, pkt, disco, len - disco);
-    if (plain == null) {
-      drop(out, DropReason.AUTH_FAILED);
-      return;
-    }
-    DiscoMessage msg;
-    try {
-      msg = DiscoMessage.parse(plain);
-    } catch (IllegalArgumentException e) {
-      drop(out, DropReason.MALFORMED);
-      return;
-    }
-    if (!(msg instanceof BindMessage bind) || bind.step() == BindStep.CHALLENGE) {
-      drop(out, DropReason.BAD_CONTROL);
-      return;
-    }
-    long now = clock.getAsLong();
-    RelaySettings current = settings;
-    Handshakes ctx =
-        new Handshakes(
-            serverPublic,
-            nonces,
-            macSecrets.current(now),
-            current.handshakesPerSecondPerSource(),
-            current.handshakeBurstPerSource(),
-            events);
-    DropReason why = s.handshake(i, bind, source, now, ctx, out);
-    if (why != null) {
-      drop(out, why);
-    }
-  }
-
   /**
    * Allocates (or returns the existing) session for the pair, as Tailscale's {@code
    * AllocateEndpoint} does (PROTOCOL.md, "Allocation"), and counts the result. Grants are not
@@ -295,65 +228,7 @@ public final class RelayServer {
    * not granted runs here, on the caller's thread, outside every lock.
    */
   public UdpRelayEndpoint allocate(DiscoPublicKey a, DiscoPublicKey b) throws AllocationException {
-    return allocate(a, b, false);
-  }
-
-  /** The relay port's allocation: both keys must be granted, and stay granted. */
-  UdpRelayEndpoint allocateGranted(DiscoPublicKey a, DiscoPublicKey b) throws AllocationException {
-    return allocate(a, b, true);
-  }
-
-  GrantedKey granted(DiscoPublicKey key) {
-    return grants.get(key);
-  }
-
-  private UdpRelayEndpoint allocate(DiscoPublicKey a, DiscoPublicKey b, boolean needsGrants)
-      throws AllocationException {
-    RelaySettings current = settings;
-    if (a.equals(b) || a.equals(serverPublic) || b.equals(serverPublic)) {
-      throw refused(AllocationResult.INVALID, "the two keys must differ and not be the server's");
-    }
-    if (draining) {
-      throw refused(AllocationResult.DRAINING, "relay is draining");
-    }
-    if (current.advertisedEndpoints().isEmpty()) {
-      throw refused(AllocationResult.NO_ENDPOINTS, "no advertised endpoints configured");
-    }
-    DiscoPublicKey k0 = a.compareTo(b) < 0 ? a : b;
-    DiscoPublicKey k1 = k0 == a ? b : a;
-    DiscoSharedKey box0 = boxFor(k0, needsGrants);
-    DiscoSharedKey box1 = boxFor(k1, needsGrants);
-    if (box0 == null || box1 == null) {
-      throw refused(AllocationResult.UNGRANTED, "both keys of the pair must be granted");
-    }
-    SessionTable.Created made =
-        table.create(
-            k0,
-            box0,
-            k1,
-            box1,
-            clock.getAsLong(),
-            new SessionTable.Limits(
-                current.maxSessions(),
-                current.maxSessionsPerClientKey(),
-                needsGrants ? k -> grants.containsKey(k) : null));
-    if (made.session() == null) {
-      throw refused(made.result(), refusal(made.result()));
-    }
-    if (made.result() == AllocationResult.OK) {
-      events.sessionState(SessionState.CLOSED, SessionState.CONNECTING);
-    }
-    events.allocation(made.result());
-    List<InetSocketAddress> eps = current.advertisedEndpoints();
-    return new UdpRelayEndpoint(
-        serverPublic,
-        k0,
-        k1,
-        made.session().lamportId,
-        made.session().vni(),
-        current.bindLifetime(),
-        current.steadyStateLifetime(),
-        eps.size() > MAX_ADVERTISED ? eps.subList(0, MAX_ADVERTISED) : eps);
+    return allocator.allocate(a, b, false);
   }
 
   /**
@@ -361,15 +236,7 @@ public final class RelayServer {
    * Its VNI stops forwarding at once and becomes free for reuse.
    */
   public boolean close(DiscoPublicKey a, DiscoPublicKey b) {
-    return close(table.removeIf(s -> s.hasLeg(a) && s.hasLeg(b))) > 0;
-  }
-
-  private static String refusal(AllocationResult result) {
-    return switch (result) {
-      case UNGRANTED -> "both keys of the pair must be granted";
-      case KEY_LIMIT -> "a key of the pair holds maxSessionsPerClientKey sessions";
-      default -> "session limit reached";
-    };
+    return table.end(s -> s.hasLeg(a) && s.hasLeg(b), events) > 0;
   }
 
   /** Removes sessions past their lifetimes; returns how many. */
@@ -378,19 +245,11 @@ public final class RelayServer {
     long now = clock.getAsLong();
     long bind = current.bindLifetime().toNanos();
     long steady = current.steadyStateLifetime().toNanos();
-    int n = close(table.removeIf(s -> s.expired(now, bind, steady)));
+    int n = table.end(s -> s.expired(now, bind, steady), events);
     if (n > 0) {
       events.expired(n);
     }
     return n;
-  }
-
-  private int close(List<Session> removed) {
-    for (Session s : removed) {
-      events.sessionState(
-          s.open() ? SessionState.OPEN : SessionState.CONNECTING, SessionState.CLOSED);
-    }
-    return removed.size();
   }
 
   /** Counts a datagram the transport dropped before the core saw it. */
@@ -403,41 +262,8 @@ public final class RelayServer {
     return table.pageCount();
   }
 
-  long now() {
-    return clock.getAsLong();
-  }
-
-  DiscoPublicKey serverPublic() {
-    return serverPublic;
-  }
-
-  NonceSource nonces() {
-    return nonces;
-  }
-
-  private DiscoSharedKey boxFor(DiscoPublicKey client, boolean grantedOnly) {
-    GrantedKey g = grants.get(client);
-    if (g != null) {
-      return g.box;
-    }
-    return grantedOnly ? null : DiscoSharedKey.precompute(serverKey, client);
-  }
-
-  private AllocationException refused(AllocationResult result, String message) {
-    events.allocation(result);
-    return new AllocationException(result, message);
-  }
-
-  void refuse(Verdict out, DropReason reason, AllocationResult result) {
-    events.allocation(result);
-    drop(out, reason);
-  }
-
-  void drop(Verdict out, DropReason reason) {
-    if (reason != null) {
-      events.dropped(reason);
-    }
-    out.drop(reason);
+  private void drop(Verdict out, DropReason reason) {
+    drops.drop(out, reason);
   }
 
   static byte[] copy(ByteBuffer datagram, int at, int len) {

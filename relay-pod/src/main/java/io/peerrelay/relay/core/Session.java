@@ -10,6 +10,7 @@ import io.peerrelay.relay.protocol.Geneve;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
+import java.util.function.Predicate;
 
 /**
  * One allocation: a VNI shared by two legs, leg 0 holding the smaller disco key (PROTOCOL.md,
@@ -59,6 +60,19 @@ final class Session {
 
   boolean hasLeg(DiscoPublicKey key) {
     return legs[0].key.equals(key) || legs[1].key.equals(key);
+  }
+
+  /**
+   * Whether leg {@code i}'s key lost the grant this session depends on (only sessions allocated on
+   * the relay port depend on grants).
+   */
+  boolean revoked(int i, Predicate<DiscoPublicKey> granted) {
+    return needsGrants && !granted.test(legs[i].key);
+  }
+
+  /** Whether either leg's key lost the grant this session depends on. */
+  boolean revoked(Predicate<DiscoPublicKey> granted) {
+    return revoked(0, granted) || revoked(1, granted);
   }
 
   /** Expired: unbound past the bind lifetime, or a bound leg silent too long. */

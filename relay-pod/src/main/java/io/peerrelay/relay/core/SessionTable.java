@@ -73,8 +73,21 @@ final class SessionTable {
     return new Created(s, AllocationResult.OK);
   }
 
+  /**
+   * Closes and removes every session {@code doomed} accepts, reporting each one's state change to
+   * {@code events} outside the monitor; returns how many.
+   */
+  int end(Predicate<Session> doomed, RelayEvents events) {
+    List<Session> removed = removeIf(doomed);
+    for (Session s : removed) {
+      events.sessionState(
+          s.open() ? SessionState.OPEN : SessionState.CONNECTING, SessionState.CLOSED);
+    }
+    return removed.size();
+  }
+
   /** Closes and removes every session {@code doomed} accepts; returns them. */
-  synchronized List<Session> removeIf(Predicate<Session> doomed) {
+  private synchronized List<Session> removeIf(Predicate<Session> doomed) {
     List<Session> out = new ArrayList<>();
     for (Iterator<Session> it = byVni.values().iterator(); it.hasNext(); ) {
       Session s = it.next();

@@ -48,6 +48,42 @@ public final class RelayMetrics implements RelayEvents {
 
   /** Registers every metric at zero; {@code version} labels {@code peerrelay_build_info}. */
   public RelayMetrics(String version) {
+    registerForwarded();
+    registerEndpoints();
+    for (DropReason reason : DropReason.values()) {
+      drops[reason.ordinal()] =
+          counter(
+              "peerrelay_drops",
+              "Datagrams the relay dropped without answering, by reason",
+              "reason",
+              reason.name().toLowerCase(Locale.ROOT));
+    }
+    for (AllocationResult result : AllocationResult.values()) {
+      allocations[result.ordinal()] =
+          counter(
+              "peerrelay_allocations",
+              "Allocation requests on the relay port, by result",
+              "result",
+              result.name().toLowerCase(Locale.ROOT));
+    }
+    for (ReloadResult result : ReloadResult.values()) {
+      reloads[result.ordinal()] =
+          counter(
+              "peerrelay_config_reloads",
+              "Changes of the config or key file seen by the relay, by result",
+              "result",
+              result.label());
+    }
+    expired =
+        Counter.builder("peerrelay_sessions_expired")
+            .description("Sessions removed by garbage collection after their lifetime ran out")
+            .register(registry);
+    registerGauges();
+    BuildInfo.register(registry, version);
+  }
+
+  /** Tailscale's forwarded packets and bytes, one pre-resolved cell per family pair. */
+  private void registerForwarded() {
     for (int cell = 0; cell < 4; cell++) {
       String in = family((cell & 2) != 0);
       String out = family((cell & 1) != 0);
@@ -64,6 +100,10 @@ public final class RelayMetrics implements RelayEvents {
           .tags("transport_in", in, "transport_out", out)
           .register(registry);
     }
+  }
+
+  /** Tailscale's endpoints gauge, by state. */
+  private void registerEndpoints() {
     Gauge.builder(ENDPOINTS, connecting, AtomicLong::get)
         .description("Number of allocated Peer Relay endpoints")
         .tag("state", "connecting")
@@ -72,31 +112,14 @@ public final class RelayMetrics implements RelayEvents {
         .description("Number of allocated Peer Relay endpoints")
         .tag("state", "open")
         .register(registry);
-    for (DropReason reason : DropReason.values()) {
-      drops[reason.ordinal()] =
-          Counter.builder("peerrelay_drops")
-              .description("Datagrams the relay dropped without answering, by reason")
-              .tag("reason", reason.name().toLowerCase(Locale.ROOT))
-              .register(registry);
-    }
-    for (AllocationResult result : AllocationResult.values()) {
-      allocations[result.ordinal()] =
-          Counter.builder("peerrelay_allocations")
-              .description("Allocation requests on the relay port, by result")
-              .tag("result", result.name().toLowerCase(Locale.ROOT))
-              .register(registry);
-    }
-    for (ReloadResult result : ReloadResult.values()) {
-      reloads[result.ordinal()] =
-          Counter.builder("peerrelay_config_reloads")
-              .description("Changes of the config or key file seen by the relay, by result")
-              .tag("result", result.label())
-              .register(registry);
-    }
-    expired =
-        Counter.builder("peerrelay_sessions_expired")
-            .description("Sessions removed by garbage collection after their lifetime ran out")
-            .register(registry);
+  }
+
+  private Counter counter(String name, String description, String tag, String value) {
+    return Counter.builder(name).description(description).tag(tag, value).register(registry);
+  }
+
+  /** Our own gauges: the session table, drain and the config in force. */
+  private void registerGauges() {
     Gauge.builder("peerrelay_sessions", this, m -> m.sessionCount.getAsInt())
         .description("Sessions in the relay's table (connecting and open)")
         .register(registry);
@@ -109,7 +132,6 @@ public final class RelayMetrics implements RelayEvents {
     Gauge.builder("peerrelay_allowed_client_keys", allowedClientKeys, AtomicLong::get)
         .description("Granted client disco keys in the config in force")
         .register(registry);
-    BuildInfo.register(registry, version);
   }
 
   private static String family(boolean v6) {

@@ -48,7 +48,7 @@ public final class AddrPort {
   public static String format(InetSocketAddress address) {
     InetAddress ip = address.getAddress();
     if (ip instanceof Inet6Address v6) {
-      return "[" + formatV6(v6.getAddress()) + "]:" + address.getPort();
+      return "[" + compressedV6(v6.getAddress()) + "]:" + address.getPort();
     }
     return ip.getHostAddress() + ":" + address.getPort();
   }
@@ -104,7 +104,11 @@ public final class AddrPort {
     }
   }
 
-  private static String formatV6(byte[] a) {
+  /**
+   * RFC 5952 text of a 16-byte IPv6 address: lowercase, the longest run of two or more zero groups
+   * written as {@code ::} (the module's one IPv6 formatter; config and the tailnet use it too).
+   */
+  public static String compressedV6(byte[] a) {
     int[] w = new int[8];
     for (int i = 0; i < 8; i++) {
       w[i] = ((a[2 * i] & 0xFF) << 8) | (a[2 * i + 1] & 0xFF);

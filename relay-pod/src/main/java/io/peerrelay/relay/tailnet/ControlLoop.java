@@ -292,7 +292,7 @@ final class ControlLoop implements Runnable {
       }
       return;
     }
-    int wanted = map.derpMap().defaultHomeRegion();
+    int wanted = HomeDerp.of(map.derpMap()).regionId();
     if (wanted != 0 && wanted != homeDerp) {
       homeDerp = wanted;
       resendHostinfo = true;

@@ -6,9 +6,8 @@ import io.peerrelay.relay.core.RelayServer;
 import io.peerrelay.relay.protocol.DiscoPrivateKey;
 import io.peerrelay.relay.tailnet.derp.DerpServer;
 import io.peerrelay.relay.tailnet.key.TailnetPrivateKey;
-import io.peerrelay.relay.tailnet.netmap.DerpNode;
-import io.peerrelay.relay.tailnet.netmap.DerpRegion;
 import io.peerrelay.relay.tailnet.netmap.NetMap;
+import io.peerrelay.relay.tailnet.relay.TailnetMetrics;
 import io.peerrelay.relay.tailnet.relay.TailnetRelay;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,7 +28,7 @@ public final class TailnetMode implements AutoCloseable {
   private final NodeIdentity identity;
   private final RelayServer core;
   private final DiscoPrivateKey discoKey;
-  private final MeterRegistry registry;
+  private final TailnetMetrics metrics;
   private final NetMapPeers peers;
   private volatile TailnetRelay relay;
   private byte[] derpNodeKey;
@@ -41,12 +40,12 @@ public final class TailnetMode implements AutoCloseable {
       NodeIdentity identity,
       RelayServer core,
       DiscoPrivateKey discoKey,
-      MeterRegistry registry) {
+      TailnetMetrics metrics) {
     this.node = node;
     this.identity = identity;
     this.core = core;
     this.discoKey = discoKey;
-    this.registry = registry;
+    this.metrics = metrics;
     this.peers = new NetMapPeers(node::netMap);
   }
 
@@ -71,6 +70,7 @@ public final class TailnetMode implements AutoCloseable {
       MeterRegistry registry)
       throws IOException {
     NodeIdentity identity = NodeIdentity.load(config.stateDir());
+    TailnetMetrics metrics = new TailnetMetrics(registry);
     TailnetNode node =
         TailnetNode.start(
             config,
@@ -78,9 +78,9 @@ public final class TailnetMode implements AutoCloseable {
             discoKey.publicKey(),
             endpoints,
             version,
-            new TailnetMetrics(registry),
+            metrics,
             TailnetNode.Timing.DEFAULT);
-    TailnetMode mode = new TailnetMode(node, identity, core, discoKey, registry);
+    TailnetMode mode = new TailnetMode(node, identity, core, discoKey, metrics);
     mode.reported = List.copyOf(endpoints);
     node.addNetMapListener(mode::netMapChanged);
     return mode;
@@ -97,15 +97,16 @@ public final class TailnetMode implements AutoCloseable {
       home = null;
     }
     if (relay == null) {
-      relay = TailnetRelay.create(core, discoKey, peers, nodeKey, registry, null);
+      relay = TailnetRelay.create(core, discoKey, peers, nodeKey, metrics, null);
       derpNodeKey = nodeKey.raw();
     }
     int ended = relay.netmapChanged();
     if (ended > 0) {
       LOG.info("tailnet: ended " + ended + " sessions of peers that lost the relay grant");
     }
-    int region = map.derpMap().defaultHomeRegion();
-    DerpServer next = homeServer(map.derpMap().region(region));
+    HomeDerp wanted = HomeDerp.of(map.derpMap());
+    int region = wanted.regionId();
+    DerpServer next = wanted.server();
     if (next == null) {
       if (home == null) {
         LOG.warning("tailnet: the DERP map has no DERP node to call home; peers cannot reach us");
@@ -117,20 +118,6 @@ public final class TailnetMode implements AutoCloseable {
       home = next;
       relay.homeDerpChanged(next, region);
     }
-  }
-
-  /** The first DERP (not STUN-only) node of {@code region}, as the DERP client dials it. */
-  static DerpServer homeServer(DerpRegion region) {
-    if (region == null) {
-      return null;
-    }
-    for (DerpNode n : region.nodes()) {
-      if (!n.stunOnly()) {
-        return new DerpServer(
-            n.hostName(), n.ipv4(), n.ipv6(), n.derpPort(), n.insecureForTests(), n.certName());
-      }
-    }
-    return null;
   }
 
   /** The status for {@code GET /tailnet}, with the DERP connection's state as it is now. */

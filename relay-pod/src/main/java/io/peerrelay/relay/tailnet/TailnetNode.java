@@ -10,6 +10,7 @@ import io.peerrelay.relay.tailnet.control.ControlUrl;
 import io.peerrelay.relay.tailnet.netmap.MapSession;
 import io.peerrelay.relay.tailnet.netmap.NetMap;
 import io.peerrelay.relay.tailnet.netmap.NetMapNode;
+import io.peerrelay.relay.tailnet.relay.TailnetMetrics;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;

@@ -52,4 +52,34 @@ class ServeCommandTerminationLogTest {
     assertThat(log.getParent()).doesNotExist();
     assertThat(err.toString()).doesNotContain("cannot write");
   }
+
+  /** Runs serve without --termination-log, its default path pointed at {@code defaultLog}. */
+  private int serveWithDefault(Path config, Path defaultLog) {
+    ServeCommand command = new ServeCommand();
+    command.defaultTerminationLog = defaultLog;
+    CommandLine cli = new CommandLine(command);
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute("--config", config.toString());
+  }
+
+  @Test
+  void withoutTheFlagAMissingDefaultFileIsNotCreated() throws Exception {
+    Path log = dir.resolve("termination-log");
+
+    int code = serveWithDefault(refusedConfig(), log);
+
+    assertThat(code).isEqualTo(2);
+    assertThat(log).as("a bare host's /dev must not get a regular file").doesNotExist();
+    assertThat(err.toString()).contains("lifetimes.steadyState: 0s must be more than 0");
+  }
+
+  @Test
+  void withoutTheFlagAnExistingDefaultFileIsWritten() throws Exception {
+    Path log = Files.createFile(dir.resolve("termination-log"));
+
+    int code = serveWithDefault(refusedConfig(), log);
+
+    assertThat(code).isEqualTo(2);
+    assertThat(Files.readString(log)).isEqualTo("lifetimes.steadyState: 0s must be more than 0");
+  }
 }

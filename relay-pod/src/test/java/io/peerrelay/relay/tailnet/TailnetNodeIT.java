@@ -14,6 +14,7 @@ import io.peerrelay.relay.tailnet.key.TailnetKey;
 import io.peerrelay.relay.tailnet.netmap.CapabilityFilter;
 import io.peerrelay.relay.tailnet.netmap.NetMap;
 import io.peerrelay.relay.tailnet.netmap.NetMapNode;
+import io.peerrelay.relay.tailnet.relay.TailnetMetrics;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;

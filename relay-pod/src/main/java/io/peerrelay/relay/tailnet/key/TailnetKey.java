@@ -1,7 +1,7 @@
 package io.peerrelay.relay.tailnet.key;
 
+import io.peerrelay.relay.protocol.KeyText;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * A Curve25519 public key of one of Tailscale's kinds (node or machine), with that kind's text
@@ -10,9 +10,7 @@ import java.util.HexFormat;
  */
 public final class TailnetKey implements Comparable<TailnetKey> {
   /** Raw key length in bytes. */
-  public static final int LENGTH = 32;
-
-  private static final HexFormat HEX = HexFormat.of();
+  public static final int LENGTH = KeyText.LENGTH;
 
   /** The kinds of public key this class carries, each with Tailscale's text prefix. */
   public enum Kind {
@@ -45,18 +43,12 @@ public final class TailnetKey implements Comparable<TailnetKey> {
 
   /** Wraps a copy of 32 raw key bytes as a key of {@code kind}. */
   public static TailnetKey fromRaw(Kind kind, byte[] raw32) {
-    if (raw32 == null || raw32.length != LENGTH) {
-      throw new IllegalArgumentException("a " + kind.prefix() + " key has exactly 32 bytes");
-    }
-    return new TailnetKey(kind, raw32.clone());
+    return new TailnetKey(kind, KeyText.exact(raw32, kind.prefix() + " key"));
   }
 
   /** Reads 32 raw key bytes at {@code offset} of {@code buf}. */
   public static TailnetKey fromRaw(Kind kind, byte[] buf, int offset) {
-    if (offset < 0 || buf.length - offset < LENGTH) {
-      throw new IllegalArgumentException("a " + kind.prefix() + " key has exactly 32 bytes");
-    }
-    return new TailnetKey(kind, Arrays.copyOfRange(buf, offset, offset + LENGTH));
+    return new TailnetKey(kind, KeyText.read(buf, offset, kind.prefix() + " key"));
   }
 
   /** A node key from 32 raw bytes. */
@@ -71,20 +63,7 @@ public final class TailnetKey implements Comparable<TailnetKey> {
 
   /** Parses {@code <prefix><64 hex>} for {@code kind}; the error names the expected form. */
   public static TailnetKey parse(Kind kind, String text) {
-    String expected = "expected " + kind.prefix() + "<64 hex>";
-    if (text == null) {
-      throw new IllegalArgumentException("key is missing; " + expected);
-    }
-    String trimmed = text.strip();
-    if (!trimmed.startsWith(kind.prefix())
-        || trimmed.length() != kind.prefix().length() + 2 * LENGTH) {
-      throw new IllegalArgumentException("not a key: '" + trimmed + "'; " + expected);
-    }
-    try {
-      return new TailnetKey(kind, HEX.parseHex(trimmed, kind.prefix().length(), trimmed.length()));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("not a key: '" + trimmed + "'; " + expected, e);
-    }
+    return new TailnetKey(kind, KeyText.parse(text, kind.prefix(), "key"));
   }
 
   /** The key's kind. */
@@ -104,23 +83,20 @@ public final class TailnetKey implements Comparable<TailnetKey> {
 
   /** True when {@code buf[offset..offset+32]} holds exactly this key's bytes (no allocation). */
   public boolean matches(byte[] buf, int offset) {
-    if (offset < 0 || buf.length - offset < LENGTH) {
-      return false;
-    }
-    return Arrays.equals(raw, 0, LENGTH, buf, offset, offset + LENGTH);
+    return KeyText.matches(raw, buf, offset);
   }
 
   /**
    * Short form as Tailscale logs it: {@code [<first 5 base64 chars>]}-like; here hex of 4 bytes.
    */
   public String shortString() {
-    return "[" + HEX.formatHex(raw, 0, 4) + "]";
+    return "[" + KeyText.hexPrefix(raw, 4) + "]";
   }
 
   /** The text form, for example {@code nodekey:<64 hex>}. */
   @Override
   public String toString() {
-    return kind.prefix() + HEX.formatHex(raw);
+    return KeyText.format(kind.prefix(), raw);
   }
 
   @Override

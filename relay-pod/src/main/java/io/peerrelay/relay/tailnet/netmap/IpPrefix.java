@@ -1,6 +1,6 @@
 package io.peerrelay.relay.tailnet.netmap;
 
-import io.peerrelay.relay.config.EndpointAddress;
+import io.peerrelay.relay.protocol.AddrPort;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -143,7 +143,7 @@ public final class IpPrefix {
   /** The address alone, as netip writes it. */
   public String addressText() {
     if (address.length == 16) {
-      return EndpointAddress.compressedV6(address);
+      return AddrPort.compressedV6(address);
     }
     return (address[0] & 0xff)
         + "."

@@ -1,6 +1,5 @@
 package io.peerrelay.relay.tailnet.relay;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.peerrelay.relay.core.RelayServer;
 import io.peerrelay.relay.protocol.DiscoPrivateKey;
 import io.peerrelay.relay.protocol.NonceSource;
@@ -28,13 +27,14 @@ public final class TailnetRelay implements AutoCloseable {
       DiscoPrivateKey discoKey,
       PeerDirectory peers,
       TailnetPrivateKey nodeKey,
-      MeterRegistry registry,
+      TailnetMetrics metrics,
       SSLContext trust) {
     this.core = core;
     this.nodeKey = nodeKey;
     this.trust = trust;
     DiscoBoxes boxes = new DiscoBoxes(discoKey, NonceSource.random());
-    this.metrics = new TailnetMetrics(registry, this::derpConnected);
+    this.metrics = metrics;
+    metrics.derpConnected(this::derpConnected);
     // A packet may arrive before homeDerpChanged has stored its client: its answer is dropped.
     DerpSender sender =
         (dst, p) -> {
@@ -53,7 +53,7 @@ public final class TailnetRelay implements AutoCloseable {
    * @param discoKey the relay's server key, this node's disco key
    * @param peers the netmap in force
    * @param nodeKey this node's node private key (from the control client's registration)
-   * @param registry the relay's metric registry ({@code RelayMetrics.registry()})
+   * @param metrics the tailnet metrics (on the relay's registry), shared with the node
    * @param trust TLS trust for DERP servers, or null for the JDK's default (a private CA, tests)
    */
   public static TailnetRelay create(
@@ -61,9 +61,9 @@ public final class TailnetRelay implements AutoCloseable {
       DiscoPrivateKey discoKey,
       PeerDirectory peers,
       TailnetPrivateKey nodeKey,
-      MeterRegistry registry,
+      TailnetMetrics metrics,
       SSLContext trust) {
-    return new TailnetRelay(core, discoKey, peers, nodeKey, registry, trust);
+    return new TailnetRelay(core, discoKey, peers, nodeKey, metrics, trust);
   }
 
   /**

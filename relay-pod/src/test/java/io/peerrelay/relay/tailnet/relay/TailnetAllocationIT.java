@@ -52,7 +52,8 @@ class TailnetAllocationIT {
     udp = new InetSocketAddress("127.0.0.1", transport.udpPortV4());
     core.apply(core.settings().withAdvertisedEndpoints(List.of(udp)));
     tailnet =
-        TailnetRelay.create(core, relayDisco, peers, relayNode, relayMetrics.registry(), null);
+        TailnetRelay.create(
+            core, relayDisco, peers, relayNode, new TailnetMetrics(relayMetrics.registry()), null);
     tailnet.homeDerpChanged(
         new DerpServer("derp.test", "127.0.0.1", "none", derpPort, true, ""), 900);
     await().atMost(Duration.ofSeconds(20)).until(tailnet::derpConnected);
