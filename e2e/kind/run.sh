@@ -9,7 +9,7 @@
 #      session is not interrupted;
 #   4. `kubectl scale` to 2 (one relay per node) and a template change that rolls one replica at
 #      a time by real readiness; `kubectl scale` back to 1;
-#   4b. (PEERRELAY_KIND_LB=1 runs it, 0 skips it) a PeerRelay with LoadBalancer exposure:
+#   4b. (on by default; PEERRELAY_KIND_LB=0 skips it) a PeerRelay with LoadBalancer exposure:
 #      MetalLB (e2e/kind/metallb.sh, L2 mode) gives its Service an address on the kind network,
 #      the operator advertises it, and two clients outside the cluster (containers on the kind
 #      network, so ARP on the bridge is what finds the address) ping each other through it;
@@ -18,7 +18,7 @@
 # The cluster is deleted at the end (KIND_KEEP=1 keeps it); the Docker daemon stays for the next run.
 #   e2e/kind/run.sh            RELAY_TARGET=relay-jvm (default) or relay (native; GitHub Actions)
 set -euo pipefail
-lb=${PEERRELAY_KIND_LB:-0}
+lb=${PEERRELAY_KIND_LB:-1}
 export KIND_CLUSTER=${KIND_CLUSTER:-peerrelay-e2e}
 klog_tag=kind-e2e
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -58,7 +58,7 @@ stage "images"
 "$kind_here/build-images.sh"
 
 stage "helm install (chart helm/peerrelay, local images)"
-ktimed "helm install" helm upgrade --install peerrelay helm/peerrelay -n peerrelay-system --create-namespace \
+ktimed "helm install" helm upgrade --install --take-ownership peerrelay helm/peerrelay -n peerrelay-system --create-namespace \
   --set image.repository=peerrelay/operator --set image.tag=e2e --set image.pullPolicy=Never \
   --set relayImage.repository=peerrelay/relay --set relayImage.tag=e2e --wait --timeout 5m
 if [ "$lb" = 1 ]; then
