@@ -56,7 +56,7 @@ CMD ["serve", "--config", "/etc/peerrelay/config/relay.yaml"]
 
 # ---- relay: Quarkus native binary ----------------------------------------------------------------
 # The binary comes from a Mandrel builder that Quarkus runs in a container
-# (mvn -pl relay-pod package -Dquarkus.native.enabled=true -Dquarkus.native.container-build=true);
+# (mvn -pl relay-pod -am package -Dquarkus.native.enabled=true -Dquarkus.native.container-build=true);
 # that needs a registry for the builder image, so it is built on GitHub Actions only
 # (.github/workflows/kind-e2e.yml, and .github/workflows/images.yml for both architectures), not on
 # the project's offline test machines. The binary is for the architecture it was built on:

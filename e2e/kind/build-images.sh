@@ -34,7 +34,7 @@ fi
 cp "$jar" operator/target/peerrelay-operator.jar
 if [ "$target" = relay ]; then
   if ! ls relay-pod/target/*-runner >/dev/null 2>&1; then
-    ktimed "Quarkus native build (Mandrel builder container)" "${mvn_q[@]}" -pl relay-pod -DskipTests package \
+    ktimed "Quarkus native build (Mandrel builder container)" "${mvn_q[@]}" -pl relay-pod -am -DskipTests package \
       -Dquarkus.native.enabled=true -Dquarkus.native.container-build=true -Dquarkus.package.jar.enabled=false
   fi
   cp "$(ls relay-pod/target/*-runner | head -1)" relay-pod/target/peer-relay-native

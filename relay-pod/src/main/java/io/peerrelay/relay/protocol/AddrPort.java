@@ -1,10 +1,11 @@
 package io.peerrelay.relay.protocol;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The 18-byte {@code ip:port} wire form (16-byte address, IPv4 mapped into IPv6, big-endian port)
@@ -13,6 +14,11 @@ import java.net.UnknownHostException;
 public final class AddrPort {
   /** Wire length. */
   public static final int LENGTH = 18;
+
+  private static final Pattern V4 =
+      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern V4_WITH_PORT = Pattern.compile("([0-9.]+):(\\d+)");
+  private static final Pattern V6_WITH_PORT = Pattern.compile("\\[([0-9A-Fa-f:.]+)\\]:(\\d+)");
 
   private AddrPort() {}
 
@@ -53,54 +59,88 @@ public final class AddrPort {
     return ip.getHostAddress() + ":" + address.getPort();
   }
 
-  /** Parses {@code ip:port} or {@code [v6]:port} with a literal address (no DNS). */
+  /**
+   * Parses {@code 192.0.2.1:40000} or {@code [2001:db8::1]:40000}, a literal address only (text is
+   * never sent to a resolver), port 0-65535: the module's one {@code ip:port} parser.
+   *
+   * @throws IllegalArgumentException quoting the text and saying how to write it
+   */
   public static InetSocketAddress parse(String text) {
-    String t = text.strip();
-    String host;
-    String port;
-    if (t.startsWith("[")) {
-      int close = t.indexOf(']');
-      if (close < 0 || close + 1 >= t.length() || t.charAt(close + 1) != ':') {
-        throw new IllegalArgumentException("not an ip:port: '" + text + "' (expected [v6]:port)");
-      }
-      host = t.substring(1, close);
-      port = t.substring(close + 2);
-    } else {
-      int colon = t.lastIndexOf(':');
-      if (colon < 0 || t.indexOf(':') != colon) {
-        throw new IllegalArgumentException(
-            "not an ip:port: '" + text + "' (expected a.b.c.d:port or [v6]:port)");
-      }
-      host = t.substring(0, colon);
-      port = t.substring(colon + 1);
-    }
-    InetAddress ip = literal(host, text);
-    int p;
-    try {
-      p = Integer.parseInt(port);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("bad port in '" + text + "'", e);
-    }
-    if (p < 0 || p > 65535) {
-      throw new IllegalArgumentException("port out of range in '" + text + "'");
-    }
-    return new InetSocketAddress(ip, p);
+    return parse(text, 0);
   }
 
-  private static InetAddress literal(String host, String text) {
-    boolean v4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    boolean v6 = host.contains(":") && host.matches("[0-9a-fA-F:.]+");
-    if (!v4 && !v6) {
-      throw new IllegalArgumentException("not a literal IP address in '" + text + "'");
+  /**
+   * As {@link #parse(String)}, with ports below {@code minPort} refused ({@code 1} where port 0
+   * would mean "any").
+   */
+  public static InetSocketAddress parse(String text, int minPort) {
+    String s = text.strip();
+    Matcher v6 = V6_WITH_PORT.matcher(s);
+    Matcher v4 = V4_WITH_PORT.matcher(s);
+    InetAddress address;
+    String port;
+    if (v6.matches()) {
+      address = v6Literal(v6.group(1), text);
+      port = v6.group(2);
+    } else if (v4.matches()) {
+      address = v4Literal(v4.group(1), text);
+      port = v4.group(2);
+    } else {
+      throw new IllegalArgumentException("\"" + text + "\" is not ip:port (" + hint(s) + ")");
+    }
+    int portNumber = port.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(port);
+    if (portNumber < minPort || portNumber > 65535) {
+      throw new IllegalArgumentException(
+          "\"" + text + "\" has port " + port + ", outside " + minPort + "-65535");
+    }
+    return new InetSocketAddress(address, portNumber);
+  }
+
+  private static String hint(String s) {
+    if (s.startsWith("[")) {
+      return "write IPv6 as [2001:db8::1]:40000";
+    }
+    if (V4.matcher(s).matches()) {
+      return "write " + s + ":40000, IPv6 as [2001:db8::1]:40000";
+    }
+    if (s.chars().filter(c -> c == ':').count() >= 2) {
+      return "IPv6 needs brackets: write [2001:db8::1]:40000";
+    }
+    if (s.chars().anyMatch(c -> Character.isLetter(c) && Character.digit(c, 16) < 0)) {
+      return "write an IP address: the relay never resolves hostnames";
+    }
+    return "write e.g. 192.0.2.10:40000, IPv6 as [2001:db8::1]:40000";
+  }
+
+  private static InetAddress v4Literal(String text, String original) {
+    Matcher m = V4.matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "\"" + original + "\" is not ip:port (the IPv4 address needs four numbers)");
+    }
+    byte[] raw = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      int octet = Integer.parseInt(m.group(i + 1));
+      if (octet > 255) {
+        throw new IllegalArgumentException(
+            "\"" + original + "\" is not an IPv4 address (" + octet + " is more than 255)");
+      }
+      raw[i] = (byte) octet;
     }
     try {
-      InetAddress ip = InetAddress.getByName(host);
-      if (v4 && !(ip instanceof Inet4Address)) {
-        throw new IllegalArgumentException("not an IPv4 address in '" + text + "'");
-      }
-      return ip;
+      return InetAddress.getByAddress(raw);
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("not a literal IP address in '" + text + "'", e);
+      throw new IllegalArgumentException("\"" + original + "\" is not an address", e);
+    }
+  }
+
+  private static InetAddress v6Literal(String text, String original) {
+    try {
+      // Text that contains ':' is parsed as an IPv6 literal and never sent to a resolver.
+      return InetAddress.getByName("[" + text + "]");
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(
+          "\"" + original + "\" is not an IPv6 address (write e.g. [2001:db8::1]:40000)", e);
     }
   }
 
