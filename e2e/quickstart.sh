@@ -11,7 +11,8 @@
 #      pod, shows the PeerRelay status and the relay's metrics and sessions, and keeps the cluster
 #      up until Ctrl-C (it prints the KUBECONFIG to use).
 # QUICKSTART_EXIT=1 stops after step 5; the cluster is deleted on exit unless QUICKSTART_KEEP=1.
-# A relay that does not become Ready fails the run (exit 1) with its pod's description and logs.
+# A relay that does not become Ready within QUICKSTART_READY_TIMEOUT seconds (default 300) fails the
+# run (exit 1) with its pod's description and logs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -26,6 +27,7 @@ ns=quickstart
 # 41641, so a tailscaled on the same node or laptop keeps its port; not 3478 (STUN, which a
 # tailnet's DERP servers use).
 udp_port=40000
+ready_timeout=${QUICKSTART_READY_TIMEOUT:-300}
 work=${QUICKSTART_DIR:-$root/target/quickstart}
 rm -rf "$work" && mkdir -p "$work"
 t0=$SECONDS
@@ -41,7 +43,7 @@ finish() {
 
 # not_ready: the PeerRelay did not become Ready; show why and fail the run.
 not_ready() {
-  log "the PeerRelay did not become Ready within 300 s; what Kubernetes says:"
+  log "the PeerRelay did not become Ready within $ready_timeout s; what Kubernetes says:"
   kubectl -n "$ns" get peerrelay local -o jsonpath='{.status}' 2>&1 | jq . >&2 || true
   kubectl -n "$ns" describe pods -l peerrelay.io/relay=local >&2 || true
   kubectl -n "$ns" logs -l peerrelay.io/relay=local --all-containers --tail=50 >&2 || true
@@ -97,7 +99,7 @@ spec:
   exposure: {type: NodeAddress, nodeAddressType: InternalIP}
 YAML
 kubectl apply -f "$work/quickstart.yaml"
-kubectl -n "$ns" wait --for=condition=Ready peerrelay/local --timeout=300s || not_ready
+kubectl -n "$ns" wait --for=condition=Ready peerrelay/local --timeout="${ready_timeout}s" || not_ready
 kubectl -n "$ns" get statefulset,pods,configmap,secret -l peerrelay.io/relay=local -o wide
 endpoint=$(kubectl -n "$ns" get peerrelay local -o jsonpath='{.status.endpoints[0].address}')
 server=$(kubectl -n "$ns" get peerrelay local -o jsonpath='{.status.replicaStatuses[0].publicKey}')
