@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.peerrelay.operator.api.Conditions;
 import io.peerrelay.operator.api.GrantSource;
 import io.peerrelay.operator.api.PeerRelay;
 import io.peerrelay.operator.api.RelayGrant;
@@ -20,6 +21,7 @@ import io.peerrelay.operator.observe.ObservedSelection;
 import io.peerrelay.operator.observe.SecretLookup;
 import io.peerrelay.operator.status.GrantStatusAggregator;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -113,17 +115,35 @@ public class RelayGrantReconciler implements Reconciler<RelayGrant> {
             .toList();
     RelayGrantStatus next =
         aggregator.aggregate(grant.getStatus(), grant.getMetadata().getGeneration(), keys, matched);
+    UpdateControl<RelayGrant> control;
     if (Objects.equals(next, grant.getStatus())) {
-      return UpdateControl.noUpdate();
+      control = UpdateControl.noUpdate();
+    } else {
+      RelayGrant patch = new RelayGrant();
+      patch.setMetadata(
+          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+              .withName(grant.getMetadata().getName())
+              .withNamespace(ns)
+              .build());
+      patch.setStatus(next);
+      control = UpdateControl.patchStatus(patch);
     }
-    RelayGrant patch = new RelayGrant();
-    patch.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-            .withName(grant.getMetadata().getName())
-            .withNamespace(ns)
-            .build());
-    patch.setStatus(next);
-    return UpdateControl.patchStatus(patch);
+    // The Secret watch sees only labelled Secrets, so a referenced Secret that appears without the
+    // label sends no event: look again while one is missing, so the condition comes to name the
+    // missing label instead of saying "not found" for good.
+    return secretMissing(next) ? control.rescheduleAfter(SECRET_RECHECK) : control;
+  }
+
+  /** How often a grant with a missing Secret looks again. */
+  static final Duration SECRET_RECHECK = Duration.ofSeconds(10);
+
+  private static boolean secretMissing(RelayGrantStatus status) {
+    return status.getConditions() != null
+        && status.getConditions().stream()
+            .anyMatch(
+                c ->
+                    Conditions.READY.equals(c.getType())
+                        && Conditions.REASON_SECRET_MISSING.equals(c.getReason()));
   }
 
   /** Whether {@code grant} reads keys from the Secret named {@code secret}. */
