@@ -2,9 +2,8 @@ package io.peerrelay.relay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerrelay.relay.config.ConfigStatus;
 import io.peerrelay.relay.core.SessionInfo;
-import io.peerrelay.relay.http.RelayView;
+import io.peerrelay.relay.http.FakeRelayView;
 import io.peerrelay.relay.http.SidePortRoutes;
 import io.peerrelay.relay.http.SidePortServer;
 import java.io.PrintWriter;
@@ -28,8 +27,8 @@ class SessionsCommandIT {
 
   @Test
   void printsTheSessionsOfARunningSidePort() throws Exception {
-    RelayView relay =
-        new ListView(
+    FakeRelayView relay =
+        FakeRelayView.listing(
             List.of(
                 new SessionInfo(
                     1,
@@ -70,7 +69,7 @@ class SessionsCommandIT {
               new SessionInfo.ClientInfo("127.0.0.1:5000", "d:aaaaaaaaaaaaaaaa", vni, 40),
               new SessionInfo.ClientInfo("", "d:bbbbbbbbbbbbbbbb", 0, 0)));
     }
-    ListView relay = new ListView(many);
+    FakeRelayView relay = FakeRelayView.listing(many);
     try (SidePortServer server = SidePortServer.start(0, new SidePortRoutes(relay))) {
       assertThat(run("--url", "http://127.0.0.1:" + server.port())).isZero();
     }
@@ -79,52 +78,6 @@ class SessionsCommandIT {
     assertThat(lines.get(0)).isEqualTo("Relay UDP port 40000: 12001 sessions");
     assertThat(lines).hasSize(1 + 2 * 12_001);
     assertThat(lines.get(lines.size() - 2)).contains("Packets: 12001 ");
-    assertThat(relay.pagesServed).isEqualTo(3); // 5000 + 5000 + 2001
-  }
-
-  /** A relay view over a fixed list of sessions. */
-  private static final class ListView implements RelayView {
-    private final List<SessionInfo> sessions;
-    volatile int pagesServed;
-
-    ListView(List<SessionInfo> sessions) {
-      this.sessions = sessions;
-    }
-
-    @Override
-    public String notAliveReason() {
-      return null;
-    }
-
-    @Override
-    public String notReadyReason() {
-      return null;
-    }
-
-    @Override
-    public String metricsText() {
-      return "";
-    }
-
-    @Override
-    public int configuredUdpPort() {
-      return 40000;
-    }
-
-    @Override
-    public List<SessionInfo> sessions(int afterVni, int limit) {
-      pagesServed++;
-      return sessions.stream().filter(s -> s.vni() > afterVni).limit(limit).toList();
-    }
-
-    @Override
-    public ConfigStatus configStatus() {
-      return null;
-    }
-
-    @Override
-    public String serverDiscoKey() {
-      return null;
-    }
+    assertThat(relay.pagesServed()).isEqualTo(3); // 5000 + 5000 + 2001
   }
 }

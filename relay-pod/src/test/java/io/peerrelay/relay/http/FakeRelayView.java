@@ -5,8 +5,8 @@ import io.peerrelay.relay.core.SessionInfo;
 import java.time.Instant;
 import java.util.List;
 
-/** A relay view whose answers a test sets directly. */
-class FakeRelayView implements RelayView {
+/** A relay view whose answers a test sets directly (side-port and CLI tests). */
+public class FakeRelayView implements RelayView {
   volatile String notAlive;
   volatile String notReady = "sockets not bound yet";
   volatile String metrics = "# TYPE x counter\nx_total 1.0\n";
@@ -16,6 +16,22 @@ class FakeRelayView implements RelayView {
       new ConfigStatus(
           new ConfigStatus.Applied("ab".repeat(32), Instant.parse("2026-12-02T00:00:00Z")), null);
   volatile String serverDiscoKey = "discokey:" + "cd".repeat(32);
+  private volatile int pagesServed;
+
+  FakeRelayView() {}
+
+  /** A ready relay listing {@code sessions}. */
+  public static FakeRelayView listing(List<SessionInfo> sessions) {
+    FakeRelayView view = new FakeRelayView();
+    view.notReady = null;
+    view.sessions = sessions;
+    return view;
+  }
+
+  /** How many pages of {@code /sessions} were asked for. */
+  public int pagesServed() {
+    return pagesServed;
+  }
 
   @Override
   public String notAliveReason() {
@@ -39,6 +55,7 @@ class FakeRelayView implements RelayView {
 
   @Override
   public List<SessionInfo> sessions(int afterVni, int limit) {
+    pagesServed++;
     return sessions.stream().filter(s -> s.vni() > afterVni).limit(limit).toList();
   }
 
