@@ -64,7 +64,7 @@ func parseCases(text string) ([]loadCase, error) {
 
 type runResult struct {
 	sent, recv           uint64
-	cpuUs                int64
+	cpuUs, sysUs         int64
 	relayDrops, genDrops int64
 	seconds              float64
 	load                 string
@@ -113,7 +113,8 @@ func runCase(t *target, c loadCase, d, warm time.Duration) (runResult, error) {
 	drive(legs, rx, c.rate, warm, b)
 	quiet(rx, relayPorts)
 	res := runResult{load: loadAvg()}
-	cpu0, rd0, gd0, rx0 := cpuMicros(t.pid), udpDrops(relayPorts), udpDrops(genPorts), rx.pkts
+	cpu0, sys0 := cpuMicros(t.pid)
+	rd0, gd0, rx0 := udpDrops(relayPorts), udpDrops(genPorts), rx.pkts
 	start := time.Now()
 	res.sent = drive(legs, rx, c.rate, d, b)
 	res.seconds = time.Since(start).Seconds()
@@ -122,7 +123,8 @@ func runCase(t *target, c loadCase, d, warm time.Duration) (runResult, error) {
 	}
 	quiet(rx, relayPorts)
 	res.recv = rx.pkts - rx0
-	res.cpuUs = cpuMicros(t.pid) - cpu0
+	cpu1, sys1 := cpuMicros(t.pid)
+	res.cpuUs, res.sysUs = cpu1-cpu0, sys1-sys0
 	res.relayDrops = udpDrops(relayPorts) - rd0
 	res.genDrops = udpDrops(genPorts) - gd0
 	return res, nil

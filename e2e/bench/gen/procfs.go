@@ -14,21 +14,22 @@ import (
 const clockTicksPerSecond = 100 // USER_HZ on Linux
 
 // cpuMicros is utime+stime of every thread of pid (the /proc/PID/stat totals cover the whole
-// thread group, dead threads included), in microseconds.
-func cpuMicros(pid int) int64 {
+// thread group, dead threads included), in microseconds, and the stime part of it: the time spent
+// in the kernel on the process's behalf (its syscalls: socket reads and writes).
+func cpuMicros(pid int) (total, sys int64) {
 	if pid == 0 {
-		return 0
+		return 0, 0
 	}
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	s := string(b)
 	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
 	// After the command: state is field 3 of stat, so utime (14) and stime (15) are f[11], f[12].
 	u, _ := strconv.ParseInt(f[11], 10, 64)
 	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return (u + st) * 1_000_000 / clockTicksPerSecond
+	return (u + st) * 1_000_000 / clockTicksPerSecond, st * 1_000_000 / clockTicksPerSecond
 }
 
 // statusKB reads a "Name:   123 kB" line of /proc/PID/status (VmRSS, VmHWM).

@@ -8,6 +8,7 @@ import (
 
 type aggregate struct {
 	sent, fwd, lo, hi, loss, cpu float64
+	sys                          float64 // of cpu: kernel (stime) microseconds per packet
 	share                        float64 // relay CPU seconds per second of the window
 	relayDrops, genDrops         int64
 	loads                        []string
@@ -17,12 +18,13 @@ func aggregateRuns(runs []runResult) aggregate {
 	var a aggregate
 	var sent, recv uint64
 	var secs float64
-	var cpu int64
+	var cpu, sys int64
 	for i, r := range runs {
 		sent += r.sent
 		recv += r.recv
 		secs += r.seconds
 		cpu += r.cpuUs
+		sys += r.sysUs
 		a.relayDrops += r.relayDrops
 		a.genDrops += r.genDrops
 		a.loads = append(a.loads, r.load)
@@ -35,7 +37,7 @@ func aggregateRuns(runs []runResult) aggregate {
 	if secs > 0 {
 		a.sent, a.fwd = float64(sent)/secs, float64(recv)/secs
 	}
-	a.loss, a.cpu = lossPct(sent, recv), usPerPkt(cpu, recv)
+	a.loss, a.cpu, a.sys = lossPct(sent, recv), usPerPkt(cpu, recv), usPerPkt(sys, recv)
 	if secs > 0 {
 		a.share = float64(cpu) / 1e6 / secs
 	}
@@ -62,11 +64,12 @@ func printTables(res *results, cfg runConfig) {
 	ts, c := firstOfKind(res.targets, "tailscale"), firstOfKind(res.targets, "cfwd")
 	fmt.Printf("Rates: %d interleaved round(s) of %.1f s per case and path (after %.1f s warm-up); figures are totals over the rounds, min-max is per round.\n\n",
 		cfg.rounds, cfg.seconds.Seconds(), cfg.warm.Seconds())
+	fmt.Println("Of it kernel: the part of the relay's CPU us/pkt spent in the kernel (stime: its socket reads and writes); the rest is the relay's own code (utime).")
 	fmt.Println("Relay CPU share: CPU seconds the relay used per second of the window (1.00 = its whole core). pkt/s per relay CPU s = 1e6 / (CPU us per packet):")
 	fmt.Println("what the relay would carry with a core to itself at that cost. Drops: datagrams the kernel dropped at the relay's socket / the generator's sockets (full receive queue).")
 	fmt.Println()
-	fmt.Println("| load/payload/sessions | path | sent pkt/s | forwarded pkt/s | min-max | loss | relay CPU us/pkt | relay CPU share | pkt/s per relay CPU s | fwd vs Tailscale | fwd vs C | CPU vs Tailscale | CPU vs C | drops relay/gen | load avg per round |")
-	fmt.Println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+	fmt.Println("| load/payload/sessions | path | sent pkt/s | forwarded pkt/s | min-max | loss | relay CPU us/pkt | of it kernel | relay CPU share | pkt/s per relay CPU s | fwd vs Tailscale | fwd vs C | CPU vs Tailscale | CPU vs C | drops relay/gen | load avg per round |")
+	fmt.Println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
 	for _, lc := range res.cases {
 		aggs := map[string]aggregate{}
 		for _, t := range res.targets {
@@ -75,15 +78,16 @@ func printTables(res *results, cfg runConfig) {
 		for _, t := range res.targets {
 			a := aggs[t.name]
 			cpu, cpuTs, cpuC := fmt.Sprintf("%.2f", a.cpu), ratio(a.cpu, aggs[ts].cpu), ratio(a.cpu, aggs[c].cpu)
+			kernel := fmt.Sprintf("%.2f", a.sys)
 			share, perCPU := fmt.Sprintf("%.2f", a.share), ""
 			if a.cpu > 0 {
 				perCPU = fmt.Sprintf("%.0f", 1e6/a.cpu)
 			}
 			if t.kind == "direct" {
-				cpu, cpuTs, cpuC, share = "(generator ceiling)", "", "", ""
+				cpu, kernel, cpuTs, cpuC, share = "(generator ceiling)", "", "", "", ""
 			}
-			fmt.Printf("| %s | %s | %.0f | %.0f | %.0f-%.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %s | %d/%d | %s |\n",
-				lc, t.name, a.sent, a.fwd, a.lo, a.hi, a.loss, cpu, share, perCPU, ratio(a.fwd, aggs[ts].fwd), ratio(a.fwd, aggs[c].fwd),
+			fmt.Printf("| %s | %s | %.0f | %.0f | %.0f-%.0f | %.2f%% | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d | %s |\n",
+				lc, t.name, a.sent, a.fwd, a.lo, a.hi, a.loss, cpu, kernel, share, perCPU, ratio(a.fwd, aggs[ts].fwd), ratio(a.fwd, aggs[c].fwd),
 				cpuTs, cpuC, a.relayDrops, a.genDrops, strings.Join(a.loads, " "))
 		}
 	}
