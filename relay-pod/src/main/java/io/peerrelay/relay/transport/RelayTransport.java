@@ -13,6 +13,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -50,6 +51,15 @@ public final class RelayTransport implements AutoCloseable {
   /** UDP GRO on receive (epoll); {@code -Dpeerrelay.transport.gro=false} turns it off. */
   static final boolean GRO = !"false".equals(System.getProperty("peerrelay.transport.gro"));
 
+  /**
+   * With GRO, read by recvmmsg (default) or by one recvmsg per wake-up ({@code
+   * -Dpeerrelay.transport.groRead=recvmsg}). Netty's recvmmsg passes the kernel a control buffer
+   * per datagram, and so reads the GRO segment size, only when IP_RECVORIGDSTADDR is on: the relay
+   * turns it on for that and checks it took before it reads a GRO socket with recvmmsg.
+   */
+  static final boolean GRO_RECVMMSG =
+      !"recvmsg".equals(System.getProperty("peerrelay.transport.groRead"));
+
   /** UDP GSO on send (epoll); {@code -Dpeerrelay.transport.gso=false} turns it off. */
   static final boolean GSO = !"false".equals(System.getProperty("peerrelay.transport.gso"));
 
@@ -68,6 +78,7 @@ public final class RelayTransport implements AutoCloseable {
   private volatile boolean reusePortTook;
   private volatile boolean v6Only;
   private volatile boolean groTook;
+  private volatile boolean groBatched;
   private volatile boolean gsoOn;
   private final ControlLane control;
 
@@ -117,9 +128,12 @@ public final class RelayTransport implements AutoCloseable {
         LOG.info(
             String.format(
                 "relay reads: %s, sendmmsg per read batch; UDP GRO %s, UDP GSO %s",
-                t.groTook
+                t.groTook && !t.groBatched
                     ? "recvmsg of 64 KiB (GRO)"
-                    : "recvmmsg x" + RECVMMSG_BATCH + " of 64 KiB",
+                    : "recvmmsg x"
+                        + RECVMMSG_BATCH
+                        + " of 64 KiB"
+                        + (t.groTook ? " with GRO segment sizes" : ""),
                 t.groTook ? "on" : GRO ? "off (the kernel refused UDP_GRO)" : "off (asked)",
                 t.gsoOn ? "on" : GSO ? "off (not supported here)" : "off (asked)"));
       }
@@ -141,9 +155,17 @@ public final class RelayTransport implements AutoCloseable {
       mine.add(ch);
       boolean gro =
           epoll && GRO && Boolean.TRUE.equals(ch.config().getOption(EpollChannelOption.UDP_GRO));
-      if (epoll && GRO && !gro) {
-        // The kernel refused UDP_GRO (Netty records the option only when setsockopt succeeded):
-        // plain datagrams only, so batched reads are safe.
+      // Batched reads are safe without GRO (plain datagrams only; the kernel may have refused
+      // UDP_GRO: Netty records an option only when setsockopt succeeded), and with GRO only where
+      // every recvmmsg slot gets a control buffer for the segment size (IP_RECVORIGDSTADDR on).
+      boolean batched =
+          epoll
+              && RECVMMSG_BATCH > 1
+              && (!gro
+                  || (GRO_RECVMMSG
+                      && Boolean.TRUE.equals(
+                          ch.config().getOption(EpollChannelOption.IP_RECVORIGDSTADDR))));
+      if (batched) {
         ch.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
         ch.config().setRecvByteBufAllocator(recvmmsgAllocator());
       }
@@ -151,6 +173,7 @@ public final class RelayTransport implements AutoCloseable {
         bound = ((InetSocketAddress) ch.localAddress()).getPort();
         if (!isV6) {
           groTook = gro;
+          groBatched = gro && batched;
         }
         logBuffers(ch, isV6);
         if (isV6 && epoll) {
@@ -175,16 +198,8 @@ public final class RelayTransport implements AutoCloseable {
   }
 
   /** recvmmsg: RECVMMSG_BATCH slots of a full 64 KiB each, so no datagram is ever truncated. */
-  private static void recvmmsg(Bootstrap b) {
-    if (RECVMMSG_BATCH > 1) {
-      b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-          .option(ChannelOption.RCVBUF_ALLOCATOR, recvmmsgAllocator());
-    }
-  }
-
   private static RecvByteBufAllocator recvmmsgAllocator() {
-    return new FixedRecvByteBufAllocator(MAX_DATAGRAM * Math.max(1, RECVMMSG_BATCH))
-        .maxMessagesPerRead(READ_BATCH);
+    return new BatchReadAllocator(MAX_DATAGRAM * RECVMMSG_BATCH, READ_BATCH);
   }
 
   /**
@@ -227,16 +242,20 @@ public final class RelayTransport implements AutoCloseable {
     InternetProtocolFamily family =
         isV6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
     if (epoll) {
+      // Level-triggered, so a batched read may stop at a short recvmmsg (BatchReadAllocator).
       b.channelFactory(() -> new EpollDatagramChannel(family))
-          .option(EpollChannelOption.SO_REUSEPORT, true);
+          .option(EpollChannelOption.SO_REUSEPORT, true)
+          .option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
       if (GRO) {
-        // Netty's recvmmsg does not ask for the GRO control message, so a super-datagram read
-        // by it would be forwarded whole, unchecked segments and all (GsoForwardingIT shows
-        // it). With GRO the socket is read by recvmsg, whose GRO segment size Netty uses to
-        // split the super-datagram into its segments; a 64 KiB buffer holds the largest.
+        // Each segment of a super-datagram must reach the core alone. Netty splits one by the
+        // GRO segment size, which it has only where the read passed a control buffer: recvmsg
+        // always does, recvmmsg only with IP_RECVORIGDSTADDR on (GsoForwardingIT fails on a
+        // super-datagram forwarded whole). Sockets start on recvmsg of 64 KiB, which holds the
+        // largest super-datagram; bindFamily moves them to recvmmsg once the options read back.
         b.option(EpollChannelOption.UDP_GRO, true);
-      } else {
-        recvmmsg(b);
+        if (GRO_RECVMMSG) {
+          b.option(EpollChannelOption.IP_RECVORIGDSTADDR, true);
+        }
       }
       if (isV6) {
         b.option(IPV6_V6ONLY, 1);
@@ -318,6 +337,11 @@ public final class RelayTransport implements AutoCloseable {
   /** Whether UDP GRO read back as set on the IPv4 socket (epoll only). */
   public boolean groTook() {
     return groTook;
+  }
+
+  /** Whether the IPv4 socket reads GRO super-datagrams with recvmmsg (else one recvmsg a read). */
+  public boolean groBatched() {
+    return groBatched;
   }
 
   /** Whether forwarded datagrams to one destination go out as UDP GSO sends. */

@@ -58,6 +58,9 @@ class GsoForwardingIT {
   void relayReadsWithGroAndSendsWithGso() {
     assertThat(relay.transport.groTook()).as("UDP_GRO on the relay socket").isTrue();
     assertThat(relay.transport.gsoOn()).isTrue();
+    assertThat(relay.transport.groBatched())
+        .as("GRO socket read by recvmmsg with control buffers (IP_RECVORIGDSTADDR took)")
+        .isTrue();
   }
 
   @Test
