@@ -11,6 +11,9 @@
 #   --full    every load (30k, 60k, max) x payload (64, 512, 1280) x sessions (1, 100, 1000),
 #             2 rounds of 3 s, 8 relays (6 JVM flag sets, one change each): about 40 minutes
 #   --strace  afterwards, one short run per relay under strace -c -f: syscalls per forwarded packet
+#   --busy-cpu N  a CPU burner (a busy shell loop at normal priority) pinned to CPU N for the whole
+#             run: the relay then shares its core (N = the relay's CPU) as on a busy host; the
+#             table says so. For the loss target "with the machine's other core busy too".
 #   --tailnet afterwards, the tailnet lab (e2e/tailnet/run.sh --relay both, root): bulk throughput
 #             and relay CPU seconds per GB between two stock tailscaled behind hard NATs, through a
 #             stock tailscaled relay and through ours; on by default with --full
@@ -25,7 +28,7 @@ root=$(cd "$here/../.." && pwd)
 cache=${PEERRELAY_TOOLS_CACHE:-$HOME/.cache/peerrelay/tools}
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 jar=$root/relay-pod/target/quarkus-app/quarkus-run.jar
-variants_arg="" mode=quick out="" relay_cpu=1 gen_cpu=0 do_strace=false do_tailnet="" cases="" rounds="" seconds=""
+variants_arg="" mode=quick out="" relay_cpu=1 gen_cpu=0 do_strace=false do_tailnet="" busy_cpu="" cases="" rounds="" seconds=""
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) mode=quick ;;
@@ -35,13 +38,14 @@ while [ $# -gt 0 ]; do
     --relay-cpu) relay_cpu=$2; shift ;;
     --gen-cpu) gen_cpu=$2; shift ;;
     --strace) do_strace=true ;;
+    --busy-cpu) busy_cpu=$2; shift ;;
     --tailnet) do_tailnet=true ;;
     --no-tailnet) do_tailnet=false ;;
     --cases) cases=$2; shift ;;
     --rounds) rounds=$2; shift ;;
     --seconds) seconds=$2; shift ;;
     --variants) variants_arg=$2; shift ;;
-    *) echo "usage: $0 [--quick|--full] [--out FILE] [--jar JAR] [--relay-cpu N] [--gen-cpu N] [--strace] [--[no-]tailnet] [--cases LIST] [--rounds N] [--seconds DUR] [--variants LIST]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--quick|--full] [--out FILE] [--jar JAR] [--relay-cpu N] [--gen-cpu N] [--strace] [--busy-cpu N] [--[no-]tailnet] [--cases LIST] [--rounds N] [--seconds DUR] [--variants LIST]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -98,7 +102,11 @@ stage "build"
 # --- relays --------------------------------------------------------------------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/peerrelay-bench.XXXXXX")
 # PEERRELAY_BENCH_KEEP=1 keeps the folder (configs, relay logs, the table) for a look afterwards.
-cleanup() { if [ "${PEERRELAY_BENCH_KEEP:-}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi; }
+busy_pid=""
+cleanup() {
+  [ -z "$busy_pid" ] || kill "$busy_pid" 2>/dev/null || true
+  if [ "${PEERRELAY_BENCH_KEEP:-}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
+}
 trap cleanup EXIT
 max_sessions=$(tr ',' '\n' <<<"$cases" | cut -d/ -f3 | sort -n | tail -1)
 "$gen" keygen $((2 * max_sessions + 2)) > "$work/clients.keys"
@@ -147,10 +155,13 @@ stage "CDS archive"
 
 # What the relay image's entrypoint runs (Dockerfile, relay-jvm stage: PEERRELAY_JAVA_OPTS), with
 # the CDS archive made above instead of the image's.
-image_flags="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MaxMetaspaceSize=96m -XX:MaxDirectMemorySize=64m -Xss512k -XX:TieredStopAtLevel=1 $cds_flag"
+image_flags=$(sed -n 's/^ENV PEERRELAY_JAVA_OPTS="\(.*\)"$/\1/p' "$root/Dockerfile" | sed 's/ -XX:SharedArchiveFile=[^ ]*//; s/ -Xshare:[a-z]*//')
+[ -n "$image_flags" ] || die "no ENV PEERRELAY_JAVA_OPTS line in $root/Dockerfile"
+image_flags="$image_flags $cds_flag"
 declare -A jvm_flags=(
   [ours]="$image_flags"
   [ours-nogro]="$image_flags -Dpeerrelay.transport.gro=false"
+  [ours-grorecvmsg]="$image_flags -Dpeerrelay.transport.groRead=recvmsg"
   [ours-mmsg32]="$image_flags -Dpeerrelay.transport.gro=false -Dpeerrelay.transport.recvmmsg=32"
   [ours-nogso]="$image_flags -Dpeerrelay.transport.gso=false"
   [ours-c2]="${image_flags/-XX:TieredStopAtLevel=1 /}"
@@ -190,11 +201,18 @@ header() {
   echo
 }
 header > "$work/table.md"
+if [ -n "$busy_cpu" ]; then
+  taskset -c "$busy_cpu" sh -c 'while :; do :; done' &
+  busy_pid=$!
+  echo "A CPU burner (busy shell loop, nice 0) ran pinned to CPU $busy_cpu for the whole run." >> "$work/table.md"
+  echo >> "$work/table.md"
+fi
 taskset -c "$gen_cpu" "$gen" run --targets "$targets" --keys "$work/clients.keys" --base "$base" --logs "$work" \
   --cases "$cases" --rounds "$rounds" --seconds "$seconds" >> "$work/table.md" \
   || { for f in "$work"/*.log; do echo "----- $f" >&2; tail -n 20 "$f" >&2; done; die "the run failed"; }
 echo >> "$work/table.md"
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)." >> "$work/table.md"
+[ -z "$busy_pid" ] || { kill "$busy_pid" 2>/dev/null || true; wait "$busy_pid" 2>/dev/null || true; busy_pid=""; }
 stage "run"
 
 if $do_strace; then
