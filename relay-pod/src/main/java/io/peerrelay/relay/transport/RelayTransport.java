@@ -51,15 +51,6 @@ public final class RelayTransport implements AutoCloseable {
   /** UDP GRO on receive (epoll); {@code -Dpeerrelay.transport.gro=false} turns it off. */
   static final boolean GRO = !"false".equals(System.getProperty("peerrelay.transport.gro"));
 
-  /**
-   * With GRO, read by recvmmsg (default) or by one recvmsg per wake-up ({@code
-   * -Dpeerrelay.transport.groRead=recvmsg}). Netty's recvmmsg passes the kernel a control buffer
-   * per datagram, and so reads the GRO segment size, only when IP_RECVORIGDSTADDR is on: the relay
-   * turns it on for that and checks it took before it reads a GRO socket with recvmmsg.
-   */
-  static final boolean GRO_RECVMMSG =
-      !"recvmsg".equals(System.getProperty("peerrelay.transport.groRead"));
-
   /** UDP GSO on send (epoll); {@code -Dpeerrelay.transport.gso=false} turns it off. */
   static final boolean GSO = !"false".equals(System.getProperty("peerrelay.transport.gso"));
 
@@ -78,7 +69,6 @@ public final class RelayTransport implements AutoCloseable {
   private volatile boolean reusePortTook;
   private volatile boolean v6Only;
   private volatile boolean groTook;
-  private volatile boolean groBatched;
   private volatile boolean gsoOn;
   private final ControlLane control;
 
@@ -128,12 +118,9 @@ public final class RelayTransport implements AutoCloseable {
         LOG.info(
             String.format(
                 "relay reads: %s, sendmmsg per read batch; UDP GRO %s, UDP GSO %s",
-                t.groTook && !t.groBatched
+                t.groTook
                     ? "recvmsg of 64 KiB (GRO)"
-                    : "recvmmsg x"
-                        + RECVMMSG_BATCH
-                        + " of 64 KiB"
-                        + (t.groTook ? " with GRO segment sizes" : ""),
+                    : "recvmmsg x" + RECVMMSG_BATCH + " of 64 KiB",
                 t.groTook ? "on" : GRO ? "off (the kernel refused UDP_GRO)" : "off (asked)",
                 t.gsoOn ? "on" : GSO ? "off (not supported here)" : "off (asked)"));
       }
@@ -155,16 +142,9 @@ public final class RelayTransport implements AutoCloseable {
       mine.add(ch);
       boolean gro =
           epoll && GRO && Boolean.TRUE.equals(ch.config().getOption(EpollChannelOption.UDP_GRO));
-      // Batched reads are safe without GRO (plain datagrams only; the kernel may have refused
-      // UDP_GRO: Netty records an option only when setsockopt succeeded), and with GRO only where
-      // every recvmmsg slot gets a control buffer for the segment size (IP_RECVORIGDSTADDR on).
-      boolean batched =
-          epoll
-              && RECVMMSG_BATCH > 1
-              && (!gro
-                  || (GRO_RECVMMSG
-                      && Boolean.TRUE.equals(
-                          ch.config().getOption(EpollChannelOption.IP_RECVORIGDSTADDR))));
+      // Batched reads only without GRO (plain datagrams; also where the kernel refused UDP_GRO:
+      // Netty records an option only when setsockopt succeeded). See bootstrap for why.
+      boolean batched = epoll && RECVMMSG_BATCH > 1 && !gro;
       if (batched) {
         ch.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
         ch.config().setRecvByteBufAllocator(recvmmsgAllocator());
@@ -173,7 +153,6 @@ public final class RelayTransport implements AutoCloseable {
         bound = ((InetSocketAddress) ch.localAddress()).getPort();
         if (!isV6) {
           groTook = gro;
-          groBatched = gro && batched;
         }
         logBuffers(ch, isV6);
         if (isV6 && epoll) {
@@ -247,15 +226,12 @@ public final class RelayTransport implements AutoCloseable {
           .option(EpollChannelOption.SO_REUSEPORT, true)
           .option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
       if (GRO) {
-        // Each segment of a super-datagram must reach the core alone. Netty splits one by the
-        // GRO segment size, which it has only where the read passed a control buffer: recvmsg
-        // always does, recvmmsg only with IP_RECVORIGDSTADDR on (GsoForwardingIT fails on a
-        // super-datagram forwarded whole). Sockets start on recvmsg of 64 KiB, which holds the
-        // largest super-datagram; bindFamily moves them to recvmmsg once the options read back.
+        // Each segment of a super-datagram must reach the core alone; Netty splits one by the GRO
+        // segment size, read from the control message. Its recvmmsg reads that only with
+        // IP_RECVORIGDSTADDR on, and then leaks a retained slice of the whole receive buffer for
+        // every read that returns exactly one super-datagram (GsoForwardingIT shows both), so GRO
+        // sockets are read by recvmsg of 64 KiB, which holds the largest super-datagram.
         b.option(EpollChannelOption.UDP_GRO, true);
-        if (GRO_RECVMMSG) {
-          b.option(EpollChannelOption.IP_RECVORIGDSTADDR, true);
-        }
       }
       if (isV6) {
         b.option(IPV6_V6ONLY, 1);
@@ -337,11 +313,6 @@ public final class RelayTransport implements AutoCloseable {
   /** Whether UDP GRO read back as set on the IPv4 socket (epoll only). */
   public boolean groTook() {
     return groTook;
-  }
-
-  /** Whether the IPv4 socket reads GRO super-datagrams with recvmmsg (else one recvmsg a read). */
-  public boolean groBatched() {
-    return groBatched;
   }
 
   /** Whether forwarded datagrams to one destination go out as UDP GSO sends. */

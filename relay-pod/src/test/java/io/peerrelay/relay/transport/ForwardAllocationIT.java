@@ -18,12 +18,10 @@ import org.junit.jupiter.api.Test;
 class ForwardAllocationIT {
   /**
    * What is left per datagram comes from Netty's epoll read, which makes a {@code DatagramPacket}
-   * and the sender's {@code InetSocketAddress} for every datagram it reads (about 121 bytes), and,
-   * since GRO sockets are read by recvmmsg with IP_RECVORIGDSTADDR on, the local address from that
-   * control message too (about 96 more: 218 measured). That trade bought 15% CPU per packet on GSO
-   * traffic (relay-pod/bench/side-by-side.md); the bound catches anything more.
+   * and the sender's {@code InetSocketAddress} for every datagram it reads
+   * (relay-pod/bench/side-by-side.md).
    */
-  static final long BOUND_BYTES_PER_PACKET = 240;
+  static final long BOUND_BYTES_PER_PACKET = 200;
 
   @Test
   void forwardingAllocatesAtMostTheBoundPerDatagram() throws Exception {

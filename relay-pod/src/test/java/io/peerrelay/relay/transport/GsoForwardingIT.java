@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -58,9 +59,6 @@ class GsoForwardingIT {
   void relayReadsWithGroAndSendsWithGso() {
     assertThat(relay.transport.groTook()).as("UDP_GRO on the relay socket").isTrue();
     assertThat(relay.transport.gsoOn()).isTrue();
-    assertThat(relay.transport.groBatched())
-        .as("GRO socket read by recvmmsg with control buffers (IP_RECVORIGDSTADDR took)")
-        .isTrue();
   }
 
   @Test
@@ -107,6 +105,69 @@ class GsoForwardingIT {
     }
   }
 
+  /**
+   * Super-datagrams read one at a time (each recvmmsg finds one) leave no receive buffer behind:
+   * Netty 4.1.133's recvmmsg path leaks a retained slice of the whole receive buffer for a read of
+   * exactly one GRO super-datagram (its single-packet fast path makes the packet, sees it is
+   * segmented and makes it again), 512 KiB per such read, which is why GRO sockets are read with
+   * recvmsg (a relay reading them with recvmmsg carried only half of a 200 MiB transfer in the
+   * tailnet lab). The pool's used direct memory must not grow with the count: 150 reads grew it by
+   * 72 MiB then.
+   */
+  @Test
+  void superDatagramsReadOneAtATimeLeaveNoReceiveBufferBehind() throws Exception {
+    DatagramSocket aSocket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    try (RelayClient a =
+            new RelayClient(
+                relay.keyA,
+                relay.server.serverPublicKey(),
+                relay.keyB.publicKey(),
+                relay.v4,
+                aSocket,
+                System::nanoTime);
+        RelayClient b = relay.client(relay.keyB, relay.keyA, relay.v4)) {
+      relay.allocateAndBind(a, b);
+      int vni = a.endpoint().vni();
+      int segment = 520;
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      for (int i = 0; i < 8; i++) {
+        all.write(datagram(vni, i, segment));
+      }
+      byte[] superDatagram = all.toByteArray();
+      InetSocketAddress from = a.localAddress();
+      aSocket.close();
+      Channel ch = gsoSender(from);
+      try {
+        long before = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+        int rounds = 150;
+        for (int r = 0; r < rounds; r++) {
+          ch.writeAndFlush(
+                  new SegmentedDatagramPacket(
+                      Unpooled.wrappedBuffer(superDatagram), segment, relay.v4))
+              .sync();
+          assertThat(receiveAll(b, 8)).as("round %d: all 8 segments forwarded", r).hasSize(8);
+        }
+        long grown = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() - before;
+        System.out.printf(
+            "pooled direct memory after %d single super-datagram reads: %+d KiB%n",
+            rounds, grown / 1024);
+        assertThat(grown).as("pooled direct memory growth, bytes").isLessThan(16L << 20);
+      } finally {
+        ch.close().sync();
+      }
+    }
+  }
+
+  private static Channel gsoSender(InetSocketAddress from) throws InterruptedException {
+    return new Bootstrap()
+        .group(group)
+        .channel(EpollDatagramChannel.class)
+        .handler(new ChannelInboundHandlerAdapter())
+        .bind(from)
+        .sync()
+        .channel();
+  }
+
   /** A WireGuard-protocol datagram of {@code size} bytes whose payload names its index. */
   private static byte[] datagram(int vni, int index, int size) {
     byte[] out = new byte[size];
@@ -127,14 +188,7 @@ class GsoForwardingIT {
       all.write(s);
     }
     socket.close();
-    Channel ch =
-        new Bootstrap()
-            .group(group)
-            .channel(EpollDatagramChannel.class)
-            .handler(new ChannelInboundHandlerAdapter())
-            .bind(from)
-            .sync()
-            .channel();
+    Channel ch = gsoSender(from);
     try {
       ch.writeAndFlush(
               new SegmentedDatagramPacket(
