@@ -64,7 +64,13 @@ tailnet:
 shutdown:
   drain: 1s
 YAML
-  bg relay "$d/serve.log" "$java" -Xmx256m -jar "$jar" serve --config "$d/relay.yaml"
+  # The JVM flags the relay image runs with (Dockerfile, PEERRELAY_JAVA_OPTS), less its CDS
+  # archive, which only the image holds: the lab measures the relay as it ships.
+  local opts
+  opts=$(sed -n 's/^ENV PEERRELAY_JAVA_OPTS="\(.*\)"$/\1/p' "$root/Dockerfile" | sed 's/ -XX:SharedArchiveFile=[^ ]*//; s/ -Xshare:[a-z]*//')
+  [ -n "$opts" ] || die "no ENV PEERRELAY_JAVA_OPTS line in $root/Dockerfile"
+  # shellcheck disable=SC2086 # the flags are words
+  bg relay "$d/serve.log" "$java" $opts -jar "$jar" serve --config "$d/relay.yaml"
   RELAY_PID=$LAST_PID
   wait_for 60 "our relay's /readyz on $RELAY_IP:$RELAY_HTTP" ours_ready
   stage "[ours] peer-relay serve (tailnet mode) ready on $RELAY_IP:$RELAY_PORT (pid $RELAY_PID)"
@@ -132,6 +138,10 @@ transfer() {
   hz=$(getconf CLK_TCK)
   bg b "$work/sink.log" "$LAB" sink --listen 127.0.0.1:9000
   wait_for 10 "the sink in b" grep -q 'sink listening' "$work/sink.log"
+  # An unmeasured warm-up transfer first, through either relay: a JVM compiles its forwarding
+  # path in the first seconds of traffic, and the figures are for a relay in steady state.
+  out=$(inns a "$LAB" send --socks5 127.0.0.1:1080 --to "${IP[b]}:9000" --mib "$warm_mib" --timeout 60s) \
+    || die "[$kind] warm-up transfer a -> b failed: $out"
   bytes0=$(relay_metrics | "$LAB" metric tailscaled_peer_relay_forwarded_bytes_total)
   cpu0=$(cpu_ticks "$RELAY_PID")
   local ca0 cb0

@@ -29,6 +29,7 @@ E2E_TAG=tailnet
 
 relays=both
 mib=${TAILNET_LAB_MIB:-200}
+warm_mib=${TAILNET_LAB_WARM_MIB:-32}
 jar=$root/relay-pod/target/quarkus-app/quarkus-run.jar
 while [ $# -gt 0 ]; do
   case "$1" in
