@@ -64,14 +64,7 @@ class GsoForwardingIT {
   @Test
   void everyGoodSegmentIsForwardedOnceAndABadOneInTheMiddleAlone() throws Exception {
     DatagramSocket aSocket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-    try (RelayClient a =
-            new RelayClient(
-                relay.keyA,
-                relay.server.serverPublicKey(),
-                relay.keyB.publicKey(),
-                relay.v4,
-                aSocket,
-                System::nanoTime);
+    try (RelayClient a = clientA(aSocket);
         RelayClient b = relay.client(relay.keyB, relay.keyA, relay.v4)) {
       relay.allocateAndBind(a, b);
       int vni = a.endpoint().vni();
@@ -117,14 +110,7 @@ class GsoForwardingIT {
   @Test
   void superDatagramsReadOneAtATimeLeaveNoReceiveBufferBehind() throws Exception {
     DatagramSocket aSocket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-    try (RelayClient a =
-            new RelayClient(
-                relay.keyA,
-                relay.server.serverPublicKey(),
-                relay.keyB.publicKey(),
-                relay.v4,
-                aSocket,
-                System::nanoTime);
+    try (RelayClient a = clientA(aSocket);
         RelayClient b = relay.client(relay.keyB, relay.keyA, relay.v4)) {
       relay.allocateAndBind(a, b);
       int vni = a.endpoint().vni();
@@ -156,6 +142,17 @@ class GsoForwardingIT {
         ch.close().sync();
       }
     }
+  }
+
+  /** Client a on a socket of the test's, which a GSO sender then takes over. */
+  private static RelayClient clientA(DatagramSocket socket) {
+    return new RelayClient(
+        relay.keyA,
+        relay.server.serverPublicKey(),
+        relay.keyB.publicKey(),
+        relay.v4,
+        socket,
+        System::nanoTime);
   }
 
   private static Channel gsoSender(InetSocketAddress from) throws InterruptedException {
