@@ -179,10 +179,16 @@ start_pair long a b "$endpoint" "$server" --count 60 --interval 1s --timeout 180
 # Under load the scheduler and kubelet take tens of seconds to start a pod: count from its start.
 kubectl -n "$ns" wait --for=condition=Ready pod/long-a pod/long-b --timeout=180s >/dev/null \
   || fail "the long ping's client pods did not start"
+# The log is read into a variable before grep: under pipefail, `kubectl logs | grep -q` fails when
+# grep exits at its first match while kubectl still writes (SIGPIPE), which once failed this check
+# right after the loop had seen a pong.
+long_pong() { local out; out=$(kubectl -n "$ns" logs long-a 2>/dev/null) || return 1; grep -qi pong <<<"$out"; }
+ponged=false
 for _ in $(seq 1 60); do
-  kubectl -n "$ns" logs long-a 2>/dev/null | grep -qi pong && break; sleep 1
+  long_pong && { ponged=true; break; }
+  sleep 1
 done
-kubectl -n "$ns" logs long-a 2>/dev/null | grep -qi pong || fail "the long ping a<->b got no pong"
+$ponged || fail "the long ping a<->b got no pong within 60 s of its pods being Ready"
 t_change=$SECONDS
 grant a b c d
 klog "grant now holds a, b, c, d; waiting for the kubelet to update the relay's mounted config"
