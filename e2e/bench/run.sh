@@ -161,6 +161,7 @@ image_flags="$image_flags $cds_flag"
 declare -A jvm_flags=(
   [ours]="$image_flags"
   [ours-nogro]="$image_flags -Dpeerrelay.transport.gro=false"
+  [ours-grorecvmsg]="$image_flags -Dpeerrelay.transport.gro-read=recvmsg"
   [ours-mmsg32]="$image_flags -Dpeerrelay.transport.gro=false -Dpeerrelay.transport.recvmmsg=32"
   [ours-nogso]="$image_flags -Dpeerrelay.transport.gso=false"
   [ours-c2]="${image_flags/-XX:TieredStopAtLevel=1 /}"

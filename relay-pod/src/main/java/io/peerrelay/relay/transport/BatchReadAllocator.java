@@ -2,6 +2,7 @@ package io.peerrelay.relay.transport;
 
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
+import java.util.function.BooleanSupplier;
 
 /**
  * The receive buffers of a recvmmsg socket: one fixed size (every slot holds the largest datagram),
@@ -11,13 +12,26 @@ import io.netty.util.UncheckedBooleanSupplier;
  * would make only to be told EAGAIN is saved: at paced loads, where a wake-up finds one or two
  * datagrams, that is one syscall in three or four. Only for level-triggered sockets: edge-triggered
  * epoll needs the read to EAGAIN.
+ *
+ * <p>A GRO socket switches between recvmmsg and recvmsg ({@link GroReadMode}): while it reads by
+ * recvmsg the buffer is one slot and the read goes on as Netty's own does.
  */
 final class BatchReadAllocator extends DefaultMaxMessagesRecvByteBufAllocator {
   private final int bufferSize;
+  private final int singleSize;
+  private final BooleanSupplier batched;
 
   BatchReadAllocator(int bufferSize, int maxMessagesPerRead) {
+    this(bufferSize, bufferSize, maxMessagesPerRead, () -> true);
+  }
+
+  /** Buffers of {@code bufferSize} while {@code batched}, else of {@code singleSize}. */
+  BatchReadAllocator(
+      int bufferSize, int singleSize, int maxMessagesPerRead, BooleanSupplier batched) {
     super(maxMessagesPerRead);
     this.bufferSize = bufferSize;
+    this.singleSize = singleSize;
+    this.batched = batched;
   }
 
   @Override
@@ -25,7 +39,7 @@ final class BatchReadAllocator extends DefaultMaxMessagesRecvByteBufAllocator {
     return new MaxMessageHandle() {
       @Override
       public int guess() {
-        return bufferSize;
+        return batched.getAsBoolean() ? bufferSize : singleSize;
       }
 
       @Override
@@ -33,7 +47,7 @@ final class BatchReadAllocator extends DefaultMaxMessagesRecvByteBufAllocator {
         // Netty's datagram read reports received datagrams x slot size as read and the slots x
         // slot size as attempted: equal only when every slot was filled.
         return super.continueReading(maybeMoreDataSupplier)
-            && lastBytesRead() == attemptedBytesRead();
+            && (lastBytesRead() == attemptedBytesRead() || !batched.getAsBoolean());
       }
     };
   }

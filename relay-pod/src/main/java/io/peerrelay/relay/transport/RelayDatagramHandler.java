@@ -36,6 +36,7 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
   private long exceptions;
   private final BooleanSupplier logErrors;
   private final ControlLane control;
+  private GroReadMode groReadMode;
 
   RelayDatagramHandler(
       RelayServer server, boolean v6, Supplier<Channel> otherFamily, BooleanSupplier logErrors) {
@@ -76,6 +77,9 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
     }
     ByteBuf content = packet.content();
     try {
+      if (groReadMode != null) {
+        groReadMode.observe(content);
+      }
       ByteBuffer view = view(content);
       if (control != null && toControlLane(view)) {
         control.offer(view, packet.sender(), v6, ctx.channel());
@@ -159,8 +163,20 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
     return exceptions;
   }
 
+  /** A GRO socket's read mode, which this handler switches by what it sees (event loop only). */
+  void groReadMode(GroReadMode mode) {
+    this.groReadMode = mode;
+  }
+
+  GroReadMode groReadMode() {
+    return groReadMode;
+  }
+
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (groReadMode != null) {
+      groReadMode.readComplete(ctx.channel().config());
+    }
     // One flush per read batch: Netty then writes everything queued with as few syscalls as it can.
     if (batch != null) {
       batch.finish();

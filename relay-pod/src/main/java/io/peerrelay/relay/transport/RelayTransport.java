@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -51,6 +52,14 @@ public final class RelayTransport implements AutoCloseable {
   /** UDP GRO on receive (epoll); {@code -Dpeerrelay.transport.gro=false} turns it off. */
   static final boolean GRO = !"false".equals(System.getProperty("peerrelay.transport.gro"));
 
+  /**
+   * How GRO sockets are read: {@code adaptive} (the default: recvmsg, and recvmmsg while
+   * super-datagrams come, see {@link GroReadMode}) or {@code recvmsg} (always one datagram or
+   * super-datagram per call).
+   */
+  static final boolean GRO_RECVMMSG =
+      !"recvmsg".equals(System.getProperty("peerrelay.transport.gro-read", "adaptive"));
+
   /** UDP GSO on send (epoll); {@code -Dpeerrelay.transport.gso=false} turns it off. */
   static final boolean GSO = !"false".equals(System.getProperty("peerrelay.transport.gso"));
 
@@ -69,6 +78,7 @@ public final class RelayTransport implements AutoCloseable {
   private volatile boolean reusePortTook;
   private volatile boolean v6Only;
   private volatile boolean groTook;
+  private volatile boolean groBatched;
   private volatile boolean gsoOn;
   private final ControlLane control;
 
@@ -118,9 +128,13 @@ public final class RelayTransport implements AutoCloseable {
         LOG.info(
             String.format(
                 "relay reads: %s, sendmmsg per read batch; UDP GRO %s, UDP GSO %s",
-                t.groTook
+                t.groTook && !t.groBatched
                     ? "recvmsg of 64 KiB (GRO)"
-                    : "recvmmsg x" + RECVMMSG_BATCH + " of 64 KiB",
+                    : t.groTook
+                        ? "recvmsg of 64 KiB, recvmmsg x"
+                            + RECVMMSG_BATCH
+                            + " while GRO super-datagrams come"
+                        : "recvmmsg x" + RECVMMSG_BATCH + " of 64 KiB",
                 t.groTook ? "on" : GRO ? "off (the kernel refused UDP_GRO)" : "off (asked)",
                 t.gsoOn ? "on" : GSO ? "off (not supported here)" : "off (asked)"));
       }
@@ -140,19 +154,11 @@ public final class RelayTransport implements AutoCloseable {
       Bootstrap b = bootstrap(server, isV6, i, loops.get(i));
       Channel ch = b.bind(address, bound).sync().channel();
       mine.add(ch);
-      boolean gro =
-          epoll && GRO && Boolean.TRUE.equals(ch.config().getOption(EpollChannelOption.UDP_GRO));
-      // Batched reads only without GRO (plain datagrams; also where the kernel refused UDP_GRO:
-      // Netty records an option only when setsockopt succeeded). See bootstrap for why.
-      boolean batched = epoll && RECVMMSG_BATCH > 1 && !gro;
-      if (batched) {
-        ch.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
-        ch.config().setRecvByteBufAllocator(recvmmsgAllocator());
-      }
       if (i == 0) {
         bound = ((InetSocketAddress) ch.localAddress()).getPort();
         if (!isV6) {
-          groTook = gro;
+          groTook = groOn(ch);
+          groBatched = groTook && GRO_RECVMMSG && RECVMMSG_BATCH > 1;
         }
         logBuffers(ch, isV6);
         if (isV6 && epoll) {
@@ -173,6 +179,38 @@ public final class RelayTransport implements AutoCloseable {
         // Without SO_REUSEPORT a second bind on the port would fail: one socket serves all.
         break;
       }
+    }
+  }
+
+  /** Whether the kernel took UDP_GRO (Netty records an option only when setsockopt succeeded). */
+  private boolean groOn(Channel ch) {
+    return epoll && GRO && Boolean.TRUE.equals(ch.config().getOption(EpollChannelOption.UDP_GRO));
+  }
+
+  /**
+   * The read setup of one socket, before it is bound (Netty keeps the read handle of a channel's
+   * first read): GRO sockets switch between recvmsg and recvmmsg ({@link GroReadMode}) and need the
+   * allocator's repair; others read with recvmmsg; with recvmmsg x1 or NIO, the bootstrap's reads.
+   */
+  private void configureReads(Channel ch, RelayDatagramHandler h) {
+    if (!epoll || RECVMMSG_BATCH <= 1) {
+      return;
+    }
+    if (groOn(ch)) {
+      if (!GRO_RECVMMSG) {
+        return;
+      }
+      GroReadMode mode = new GroReadMode(MAX_DATAGRAM);
+      ch.config()
+          .setAllocator(new GroReceiveAllocator(PooledByteBufAllocator.DEFAULT, MAX_DATAGRAM));
+      ch.config()
+          .setRecvByteBufAllocator(
+              new BatchReadAllocator(
+                  MAX_DATAGRAM * RECVMMSG_BATCH, MAX_DATAGRAM, READ_BATCH, mode::batched));
+      h.groReadMode(mode);
+    } else {
+      ch.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
+      ch.config().setRecvByteBufAllocator(recvmmsgAllocator());
     }
   }
 
@@ -207,15 +245,16 @@ public final class RelayTransport implements AutoCloseable {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(
-                            new RelayDatagramHandler(
-                                server,
-                                isV6,
-                                () -> partner(!isV6, index),
-                                () -> !closed.get(),
-                                control,
-                                gsoOn));
+                    RelayDatagramHandler h =
+                        new RelayDatagramHandler(
+                            server,
+                            isV6,
+                            () -> partner(!isV6, index),
+                            () -> !closed.get(),
+                            control,
+                            gsoOn);
+                    configureReads(ch, h);
+                    ch.pipeline().addLast(h);
                   }
                 });
     InternetProtocolFamily family =
@@ -229,8 +268,8 @@ public final class RelayTransport implements AutoCloseable {
         // Each segment of a super-datagram must reach the core alone; Netty splits one by the GRO
         // segment size, read from the control message. Its recvmmsg reads that only with
         // IP_RECVORIGDSTADDR on, and then leaks a retained slice of the whole receive buffer for
-        // every read that returns exactly one super-datagram (GsoForwardingIT shows both), so GRO
-        // sockets are read by recvmsg of 64 KiB, which holds the largest super-datagram.
+        // every read that returns exactly one super-datagram, which GroReceiveAllocator releases
+        // (GsoForwardingIT shows both). With gro-read=recvmsg, one recvmsg of 64 KiB per call.
         b.option(EpollChannelOption.UDP_GRO, true);
       }
       if (isV6) {
@@ -315,6 +354,47 @@ public final class RelayTransport implements AutoCloseable {
     return groTook;
   }
 
+  /** Whether GRO sockets switch to recvmmsg for super-datagrams (else always recvmsg). */
+  public boolean groBatched() {
+    return groBatched;
+  }
+
+  /** The IPv4 sockets' GRO read modes: batched now (1) or not (0), then mode switches (tests). */
+  long[] groModes() throws Exception {
+    long[] out = new long[2];
+    for (Channel ch : v4) {
+      RelayDatagramHandler h = ch.pipeline().get(RelayDatagramHandler.class);
+      long[] m =
+          ch.eventLoop()
+              .submit(
+                  () -> {
+                    GroReadMode g = h.groReadMode();
+                    return g == null ? new long[2] : new long[] {g.batched() ? 1 : 0, g.switches()};
+                  })
+              .get();
+      out[0] += m[0];
+      out[1] += m[1];
+    }
+    return out;
+  }
+
+  /** Slices dropped by Netty's GRO recvmmsg read and released here, summed over the sockets. */
+  long groRepairs() throws Exception {
+    return sumOnEventLoops(
+        ch -> ch.config().getAllocator() instanceof GroReceiveAllocator a ? a.repairs() : 0L);
+  }
+
+  /** {@code f} of every socket, run on its event loop, summed (tests). */
+  private long sumOnEventLoops(Function<Channel, Long> f) throws Exception {
+    long sum = 0;
+    for (List<Channel> list : List.of(v4, v6)) {
+      for (Channel ch : list) {
+        sum += ch.eventLoop().submit(() -> f.apply(ch)).get();
+      }
+    }
+    return sum;
+  }
+
   /** Whether forwarded datagrams to one destination go out as UDP GSO sends. */
   public boolean gsoOn() {
     return gsoOn;
@@ -341,6 +421,11 @@ public final class RelayTransport implements AutoCloseable {
       }
     }
     return sum;
+  }
+
+  /** Exceptions the handlers saw, summed over the sockets (tests). */
+  long handlerExceptions() throws Exception {
+    return sumOnEventLoops(ch -> ch.pipeline().get(RelayDatagramHandler.class).exceptions());
   }
 
   /** Whether the native epoll transport is in use. */

@@ -63,11 +63,9 @@ class GsoForwardingIT {
 
   @Test
   void everyGoodSegmentIsForwardedOnceAndABadOneInTheMiddleAlone() throws Exception {
-    DatagramSocket aSocket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-    try (RelayClient a = clientA(aSocket);
-        RelayClient b = relay.client(relay.keyB, relay.keyA, relay.v4)) {
-      relay.allocateAndBind(a, b);
-      int vni = a.endpoint().vni();
+    try (Session s = Session.open()) {
+      RelayClient b = s.b;
+      int vni = s.vni();
       int segment = 520;
       List<byte[]> segments = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
@@ -77,7 +75,7 @@ class GsoForwardingIT {
       segments.add(datagram(vni, 20, 300)); // the last segment may be shorter
       long unknownBefore = relay.events.drops(DropReason.UNKNOWN_VNI);
       long[] gsoBefore = relay.transport.gsoCounts();
-      sendWithGso(a.localAddress(), aSocket, segments, segment);
+      s.sendWithGso(segments, segment);
 
       List<byte[]> expected = new ArrayList<>(segments);
       expected.remove(9);
@@ -102,45 +100,216 @@ class GsoForwardingIT {
    * Super-datagrams read one at a time (each recvmmsg finds one) leave no receive buffer behind:
    * Netty 4.1.133's recvmmsg path leaks a retained slice of the whole receive buffer for a read of
    * exactly one GRO super-datagram (its single-packet fast path makes the packet, sees it is
-   * segmented and makes it again), 512 KiB per such read, which is why GRO sockets are read with
-   * recvmsg (a relay reading them with recvmmsg carried only half of a 200 MiB transfer in the
-   * tailnet lab). The pool's used direct memory must not grow with the count: 150 reads grew it by
-   * 72 MiB then.
+   * segmented and makes it again), 512 KiB per such read; GroReceiveAllocator releases that slice.
+   * Without it 150 reads grew the pool's used direct memory by 72 MiB (and a relay reading so
+   * carried only half of a 200 MiB transfer in the tailnet lab). Each read here, once the first
+   * super-datagram has switched the socket to recvmmsg, is one repair.
    */
   @Test
   void superDatagramsReadOneAtATimeLeaveNoReceiveBufferBehind() throws Exception {
-    DatagramSocket aSocket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-    try (RelayClient a = clientA(aSocket);
-        RelayClient b = relay.client(relay.keyB, relay.keyA, relay.v4)) {
-      relay.allocateAndBind(a, b);
-      int vni = a.endpoint().vni();
+    try (Session s = Session.open()) {
+      RelayClient b = s.b;
+      int vni = s.vni();
       int segment = 520;
       ByteArrayOutputStream all = new ByteArrayOutputStream();
       for (int i = 0; i < 8; i++) {
         all.write(datagram(vni, i, segment));
       }
       byte[] superDatagram = all.toByteArray();
-      InetSocketAddress from = a.localAddress();
-      aSocket.close();
-      Channel ch = gsoSender(from);
-      try {
-        long before = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
-        int rounds = 150;
-        for (int r = 0; r < rounds; r++) {
-          ch.writeAndFlush(
-                  new SegmentedDatagramPacket(
-                      Unpooled.wrappedBuffer(superDatagram), segment, relay.v4))
-              .sync();
-          assertThat(receiveAll(b, 8)).as("round %d: all 8 segments forwarded", r).hasSize(8);
-        }
-        long grown = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() - before;
-        System.out.printf(
-            "pooled direct memory after %d single super-datagram reads: %+d KiB%n",
-            rounds, grown / 1024);
-        assertThat(grown).as("pooled direct memory growth, bytes").isLessThan(16L << 20);
-      } finally {
-        ch.close().sync();
+      Channel ch = s.gsoSender();
+      assertThat(relay.transport.groBatched()).as("GRO sockets read by recvmmsg").isTrue();
+      long repairsBefore = relay.transport.groRepairs();
+      long before = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+      int rounds = 150;
+      for (int r = 0; r < rounds; r++) {
+        ch.writeAndFlush(
+                new SegmentedDatagramPacket(
+                    Unpooled.wrappedBuffer(superDatagram), segment, relay.v4))
+            .sync();
+        assertThat(receiveAll(b, 8)).as("round %d: all 8 segments forwarded", r).hasSize(8);
       }
+      assertNothingLeftBehind(before, rounds + " single super-datagram reads");
+      assertThat(relay.transport.groRepairs() - repairsBefore)
+          .as("dropped slices released: one per single super-datagram read")
+          .isBetween((long) rounds - 1, (long) rounds);
+    }
+  }
+
+  /**
+   * Bursts of super-datagrams, so that one recvmmsg often returns several: nothing is released on
+   * behalf of Netty then (a wrong release would free a receive buffer still in use, seen here as
+   * reference-count exceptions or changed bytes), every segment arrives once, in order, byte for
+   * byte, and the pool does not grow.
+   */
+  @Test
+  void burstsOfSuperDatagramsReadTogetherArriveIntactAndReleaseNothingTwice() throws Exception {
+    try (Session s = Session.open()) {
+      RelayClient b = s.b;
+      int vni = s.vni();
+      int segment = 520;
+      int perSuper = 6;
+      Channel ch = s.gsoSender();
+      long repairsBefore = relay.transport.groRepairs();
+      long before = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+      int bursts = 40;
+      int perBurst = 12;
+      for (int r = 0; r < bursts; r++) {
+        List<byte[]> expected = new ArrayList<>();
+        for (int d = 0; d < perBurst; d++) {
+          ByteArrayOutputStream all = new ByteArrayOutputStream();
+          for (int i = 0; i < perSuper; i++) {
+            // The last segment of every other super-datagram is shorter.
+            int size = i == perSuper - 1 && d % 2 == 1 ? 200 : segment;
+            byte[] dg = datagram(vni, (r * perBurst + d) * perSuper + i, size);
+            expected.add(dg);
+            all.write(dg);
+          }
+          ch.write(
+              new SegmentedDatagramPacket(
+                  Unpooled.wrappedBuffer(all.toByteArray()), segment, relay.v4));
+        }
+        ch.flush();
+        List<byte[]> got = receiveAll(b, expected.size());
+        assertThat(got).as("burst %d: every segment", r).hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+          assertThat(got.get(i))
+              .as("burst %d, datagram %d, in order and byte for byte", r, i)
+              .isEqualTo(expected.get(i));
+        }
+      }
+      long repairs = relay.transport.groRepairs() - repairsBefore;
+      assertNothingLeftBehind(
+          before,
+          bursts + " bursts of " + perBurst + " super-datagrams, " + repairs + " repaired reads");
+      assertThat(repairs)
+          .as("repairs, at most one per super-datagram")
+          .isLessThan(bursts * perBurst);
+    }
+  }
+
+  /**
+   * The read mode follows the traffic: super-datagrams switch the socket to recvmmsg, and {@link
+   * GroReadMode#IDLE_READS} reads of plain datagrams switch it back to recvmsg, which reads them
+   * without the destination address Netty's recvmmsg decodes for each.
+   */
+  @Test
+  void readModeFollowsTheTraffic() throws Exception {
+    try (Session s = Session.open()) {
+      RelayClient b = s.b;
+      int vni = s.vni();
+      List<byte[]> segments = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        segments.add(datagram(vni, i, 520));
+      }
+      InetSocketAddress from = s.a.localAddress();
+      s.sendWithGso(segments, 520);
+      s.closeGsoSender();
+      assertThat(receiveAll(b, 4)).hasSize(4);
+      assertThat(relay.transport.groModes()[0]).as("recvmmsg after a super-datagram").isEqualTo(1);
+      long switches = relay.transport.groModes()[1];
+      DatagramSocket plain = new DatagramSocket(from);
+      try {
+        byte[] dg = datagram(vni, 7, 300);
+        for (int i = 0; i < GroReadMode.IDLE_READS + 50; i++) {
+          plain.send(new DatagramPacket(dg, dg.length, relay.v4));
+          assertThat(b.receive(WAIT)).as("plain datagram %d forwarded", i).isNotNull();
+        }
+      } finally {
+        plain.close();
+      }
+      assertThat(relay.transport.groModes()[0]).as("recvmsg after plain reads").isZero();
+      assertThat(relay.transport.groModes()[1]).isEqualTo(switches + 1);
+    }
+  }
+
+  /**
+   * The pool's used direct memory has not grown by a receive buffer per read since {@code before},
+   * and no handler saw an exception (a buffer released twice throws).
+   */
+  private static void assertNothingLeftBehind(long before, String after) throws Exception {
+    long grown = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() - before;
+    System.out.printf("pooled direct memory after %s: %+d KiB%n", after, grown / 1024);
+    assertThat(grown).as("pooled direct memory growth, bytes").isLessThan(16L << 20);
+    assertThat(relay.transport.handlerExceptions()).as("handler exceptions").isZero();
+  }
+
+  /**
+   * A bound session between a (on a socket of the test's) and b. A GSO sender takes over a's port:
+   * a's JDK socket is closed and an epoll socket binds its address, so the relay sees the bound
+   * leg's address.
+   */
+  private static final class Session implements AutoCloseable {
+    final RelayClient a;
+    final RelayClient b;
+    private final DatagramSocket aSocket;
+    private Channel gso;
+
+    private Session(DatagramSocket aSocket, RelayClient a, RelayClient b) {
+      this.aSocket = aSocket;
+      this.a = a;
+      this.b = b;
+    }
+
+    static Session open() throws Exception {
+      DatagramSocket aSocket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+      Session s =
+          new Session(aSocket, clientA(aSocket), relay.client(relay.keyB, relay.keyA, relay.v4));
+      try {
+        relay.allocateAndBind(s.a, s.b);
+      } catch (Exception | AssertionError e) {
+        s.close();
+        throw e;
+      }
+      return s;
+    }
+
+    int vni() {
+      return a.endpoint().vni();
+    }
+
+    /** The epoll socket on a's address (made at the first call). */
+    Channel gsoSender() throws InterruptedException {
+      if (gso == null) {
+        InetSocketAddress from = a.localAddress();
+        aSocket.close();
+        gso =
+            new Bootstrap()
+                .group(group)
+                .channel(EpollDatagramChannel.class)
+                .handler(new ChannelInboundHandlerAdapter())
+                .bind(from)
+                .sync()
+                .channel();
+      }
+      return gso;
+    }
+
+    /** Sends {@code segments} as one GSO super-datagram from a's address. */
+    void sendWithGso(List<byte[]> segments, int segment) throws Exception {
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      for (byte[] seg : segments) {
+        all.write(seg);
+      }
+      gsoSender()
+          .writeAndFlush(
+              new SegmentedDatagramPacket(
+                  Unpooled.wrappedBuffer(all.toByteArray()), segment, relay.v4))
+          .sync();
+    }
+
+    /** Frees a's address for another socket. */
+    void closeGsoSender() {
+      if (gso != null) {
+        gso.close().syncUninterruptibly();
+        gso = null;
+      }
+    }
+
+    @Override
+    public void close() {
+      closeGsoSender();
+      a.close();
+      b.close();
     }
   }
 
@@ -155,45 +324,12 @@ class GsoForwardingIT {
         System::nanoTime);
   }
 
-  private static Channel gsoSender(InetSocketAddress from) throws InterruptedException {
-    return new Bootstrap()
-        .group(group)
-        .channel(EpollDatagramChannel.class)
-        .handler(new ChannelInboundHandlerAdapter())
-        .bind(from)
-        .sync()
-        .channel();
-  }
-
   /** A WireGuard-protocol datagram of {@code size} bytes whose payload names its index. */
   private static byte[] datagram(int vni, int index, int size) {
     byte[] out = new byte[size];
     Geneve.data(Geneve.PROTOCOL_WIREGUARD, vni).encode(out, 0);
     Arrays.fill(out, Geneve.LENGTH, size, (byte) index);
     return out;
-  }
-
-  /**
-   * Sends {@code segments} as one GSO super-datagram from {@code from}: the client's JDK socket is
-   * closed and an epoll socket takes its port, so the relay sees the bound leg's address.
-   */
-  private static void sendWithGso(
-      InetSocketAddress from, DatagramSocket socket, List<byte[]> segments, int segment)
-      throws Exception {
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
-    for (byte[] s : segments) {
-      all.write(s);
-    }
-    socket.close();
-    Channel ch = gsoSender(from);
-    try {
-      ch.writeAndFlush(
-              new SegmentedDatagramPacket(
-                  Unpooled.wrappedBuffer(all.toByteArray()), segment, relay.v4))
-          .sync();
-    } finally {
-      ch.close().sync();
-    }
   }
 
   private static List<byte[]> receiveAll(RelayClient b, int want) throws Exception {
