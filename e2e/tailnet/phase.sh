@@ -69,6 +69,8 @@ YAML
   local opts
   opts=$(sed -n 's/^ENV PEERRELAY_JAVA_OPTS="\(.*\)"$/\1/p' "$root/Dockerfile" | sed 's/ -XX:SharedArchiveFile=[^ ]*//; s/ -Xshare:[a-z]*//')
   [ -n "$opts" ] || die "no ENV PEERRELAY_JAVA_OPTS line in $root/Dockerfile"
+  # TAILNET_LAB_RELAY_OPTS: more flags for a comparison run (e.g. -Dpeerrelay.transport.gro-read=recvmsg).
+  opts="$opts ${TAILNET_LAB_RELAY_OPTS:-}"
   # shellcheck disable=SC2086 # the flags are words
   bg relay "$d/serve.log" "$java" $opts -jar "$jar" serve --config "$d/relay.yaml"
   RELAY_PID=$LAST_PID

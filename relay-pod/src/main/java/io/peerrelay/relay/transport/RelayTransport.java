@@ -53,12 +53,11 @@ public final class RelayTransport implements AutoCloseable {
   static final boolean GRO = !"false".equals(System.getProperty("peerrelay.transport.gro"));
 
   /**
-   * How GRO sockets are read: {@code adaptive} (the default: recvmsg, and recvmmsg while
-   * super-datagrams come, see {@link GroReadMode}) or {@code recvmsg} (always one datagram or
-   * super-datagram per call).
+   * How GRO sockets are read, {@code -Dpeerrelay.transport.gro-read}: {@code adaptive} (the
+   * default: recvmsg, and recvmmsg while super-datagrams come, see {@link GroReadMode}) or {@code
+   * recvmsg} (one datagram or super-datagram per call). Read at each start (tests switch it).
    */
-  static final boolean GRO_RECVMMSG =
-      !"recvmsg".equals(System.getProperty("peerrelay.transport.gro-read", "adaptive"));
+  static final String GRO_READ_PROPERTY = "peerrelay.transport.gro-read";
 
   /** UDP GSO on send (epoll); {@code -Dpeerrelay.transport.gso=false} turns it off. */
   static final boolean GSO = !"false".equals(System.getProperty("peerrelay.transport.gso"));
@@ -79,6 +78,8 @@ public final class RelayTransport implements AutoCloseable {
   private volatile boolean v6Only;
   private volatile boolean groTook;
   private volatile boolean groBatched;
+  private final boolean groAdaptive =
+      !"recvmsg".equals(System.getProperty(GRO_READ_PROPERTY, "adaptive"));
   private volatile boolean gsoOn;
   private final ControlLane control;
 
@@ -158,7 +159,7 @@ public final class RelayTransport implements AutoCloseable {
         bound = ((InetSocketAddress) ch.localAddress()).getPort();
         if (!isV6) {
           groTook = groOn(ch);
-          groBatched = groTook && GRO_RECVMMSG && RECVMMSG_BATCH > 1;
+          groBatched = groTook && groAdaptive && RECVMMSG_BATCH > 1;
         }
         logBuffers(ch, isV6);
         if (isV6 && epoll) {
@@ -197,7 +198,7 @@ public final class RelayTransport implements AutoCloseable {
       return;
     }
     if (groOn(ch)) {
-      if (!GRO_RECVMMSG) {
+      if (!groAdaptive) {
         return;
       }
       GroReadMode mode = new GroReadMode(MAX_DATAGRAM);

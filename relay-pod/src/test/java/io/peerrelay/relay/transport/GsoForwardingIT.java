@@ -117,7 +117,7 @@ class GsoForwardingIT {
       }
       byte[] superDatagram = all.toByteArray();
       Channel ch = s.gsoSender();
-      assertThat(relay.transport.groBatched()).as("GRO sockets read by recvmmsg").isTrue();
+      assertThat(relay.transport.groBatched()).as("GRO read adaptive (the default)").isTrue();
       long repairsBefore = relay.transport.groRepairs();
       long before = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
       int rounds = 150;
