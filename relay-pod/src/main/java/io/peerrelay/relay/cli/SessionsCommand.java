@@ -33,7 +33,13 @@ import picocli.CommandLine.Spec;
           + " has not bound yet."
     })
 public class SessionsCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Made at first use: picocli builds every command at the relay's start, and an ObjectMapper in a
+   * static field would load Jackson's data binding into every {@code serve}.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   @Spec CommandSpec spec;
 
@@ -122,7 +128,7 @@ public class SessionsCommand implements Callable<Integer> {
       return null;
     }
     try {
-      return JSON.readTree(response.body());
+      return Json.MAPPER.readTree(response.body());
     } catch (IOException e) {
       err.println("sessions: " + target + " did not answer JSON: " + e.getMessage());
       return null;
@@ -132,7 +138,7 @@ public class SessionsCommand implements Callable<Integer> {
   /** Appends a page's sessions to what was read so far (the first page gives the rest). */
   private static ObjectNode merge(ObjectNode merged, JsonNode page) {
     if (merged == null) {
-      merged = page.isObject() ? ((ObjectNode) page).deepCopy() : JSON.createObjectNode();
+      merged = page.isObject() ? ((ObjectNode) page).deepCopy() : Json.MAPPER.createObjectNode();
       merged.remove("next");
       merged.putArray("Sessions");
     }

@@ -1,10 +1,7 @@
 package io.peerrelay.relay.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.peerrelay.relay.core.RelaySettings;
 import io.peerrelay.relay.protocol.DiscoPublicKey;
 import java.net.InetSocketAddress;
@@ -24,10 +21,6 @@ import java.util.Map;
  * are errors because in a hand-edited or templated file they are almost always typos.
  */
 public final class RelayConfigParser {
-  private static final ObjectMapper YAML =
-      new ObjectMapper(
-          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
-
   private static final List<String> TOP_FIELDS =
       List.of(
           "version",
@@ -107,7 +100,7 @@ public final class RelayConfigParser {
   private static JsonNode mapping(String yaml) throws InvalidConfigException {
     JsonNode root;
     try {
-      root = YAML.readTree(yaml);
+      root = YamlTree.read(yaml);
     } catch (JsonProcessingException e) {
       throw new InvalidConfigException(syntaxProblem(e));
     }

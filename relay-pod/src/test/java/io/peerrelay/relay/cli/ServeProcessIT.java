@@ -167,6 +167,33 @@ class ServeProcessIT {
     assertThat(Files.readString(dir.resolve("stdout.log"))).isEmpty();
   }
 
+  /**
+   * A standalone relay reaches "serving as" without Jackson's data binding (an ObjectMapper and its
+   * ~260 classes, a quarter of the time to serving): its config is read by the streaming parser,
+   * and the commands that need a mapper make it at first use (side-by-side.md, part 4).
+   */
+  @Test
+  void aStandaloneRelayStartsWithoutJacksonDataBinding() throws Exception {
+    Files.writeString(configFile, config(""));
+    Path classes = dir.resolve("classes.log");
+    relay =
+        RelayProcess.start(
+            "serve",
+            dir.resolve("stdout.log"),
+            stderr,
+            List.of("-XX:TieredStopAtLevel=1", "-Xlog:class+load=info:file=" + classes),
+            List.of("serve", "--config", configFile.toString(), "--threads", "1"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> log().contains("serving as "));
+    String loaded = Files.readString(classes, StandardCharsets.UTF_8);
+    assertThat(loaded).as("class-load log").contains("io.peerrelay.relay.cli.RunningRelay ");
+    assertThat(loaded)
+        .as("classes loaded up to serving")
+        .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
+  }
+
   @Test
   void forwardsBetweenTwoClientsAndCountsItTheTailscaleWay() throws Exception {
     DiscoPrivateKey a = DiscoPrivateKey.generate();
