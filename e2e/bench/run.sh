@@ -155,8 +155,7 @@ stage "CDS archive"
 
 # What the relay image's entrypoint runs (Dockerfile, relay-jvm stage: PEERRELAY_JAVA_OPTS), with
 # the CDS archive made above instead of the image's.
-image_flags=$(sed -n 's/^ENV PEERRELAY_JAVA_OPTS="\(.*\)"$/\1/p' "$root/Dockerfile" | sed 's/ -XX:SharedArchiveFile=[^ ]*//; s/ -Xshare:[a-z]*//')
-[ -n "$image_flags" ] || die "no ENV PEERRELAY_JAVA_OPTS line in $root/Dockerfile"
+image_flags=$("$root/e2e/image-java-opts.sh") || die "no relay JVM flags from the Dockerfile"
 image_flags="$image_flags $cds_flag"
 declare -A jvm_flags=(
   [ours]="$image_flags"

@@ -67,8 +67,7 @@ YAML
   # The JVM flags the relay image runs with (Dockerfile, PEERRELAY_JAVA_OPTS), less its CDS
   # archive, which only the image holds: the lab measures the relay as it ships.
   local opts
-  opts=$(sed -n 's/^ENV PEERRELAY_JAVA_OPTS="\(.*\)"$/\1/p' "$root/Dockerfile" | sed 's/ -XX:SharedArchiveFile=[^ ]*//; s/ -Xshare:[a-z]*//')
-  [ -n "$opts" ] || die "no ENV PEERRELAY_JAVA_OPTS line in $root/Dockerfile"
+  opts=$("$root/e2e/image-java-opts.sh") || die "no relay JVM flags from the Dockerfile"
   # TAILNET_LAB_RELAY_OPTS: more flags for a comparison run (e.g. -Dpeerrelay.transport.gro-read=recvmsg).
   opts="$opts ${TAILNET_LAB_RELAY_OPTS:-}"
   # shellcheck disable=SC2086 # the flags are words
