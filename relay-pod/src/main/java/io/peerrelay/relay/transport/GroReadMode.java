@@ -47,18 +47,15 @@ final class GroReadMode {
     return switches;
   }
 
-  /** One datagram (or segment) of the current read. */
-  void observe(ByteBuf content) {
-    ByteBuf root = content.unwrap();
-    if (root == null || !content.hasMemoryAddress() || !root.hasMemoryAddress()) {
-      return;
-    }
-    long start = content.memoryAddress() + content.readerIndex() - root.memoryAddress();
+  /**
+   * One datagram (or segment) of the current read: {@code length} bytes at {@code start} of root.
+   */
+  void observe(ByteBuf root, long start, int length) {
     if (root == lastRoot && start == lastEnd && start % slotBytes != 0) {
       superSeen = true;
     }
     lastRoot = root;
-    lastEnd = start + content.readableBytes();
+    lastEnd = start + length;
   }
 
   /** The end of a read loop: switches the socket's mode if the traffic asks for it. */

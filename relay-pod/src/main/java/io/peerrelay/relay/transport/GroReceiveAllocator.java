@@ -1,8 +1,8 @@
 package io.peerrelay.relay.transport;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.DuplicatedByteBuf;
 
 /**
@@ -20,23 +20,20 @@ import io.netty.buffer.DuplicatedByteBuf;
  * bug never triggers the release (GsoForwardingIT checks both: the pool does not grow, and no
  * buffer is released twice).
  *
- * <p>Only buffers of more than one slot ({@code batchBytes}: the read's, which Netty's epoll handle
- * asks for with {@code directBuffer(int)}) are wrapped; every other buffer, such as the copy of a
- * reply to send, is the delegate's. Used on one channel's event loop only.
+ * <p>Only direct buffers of more than one slot (the read's, which Netty's epoll handle asks for
+ * with {@code directBuffer(int)}) are wrapped, one small wrapper per recvmmsg; every other buffer,
+ * such as the copy of a reply to send, is the delegate's. Used on one channel's event loop only.
  */
-final class GroReceiveAllocator implements ByteBufAllocator {
+final class GroReceiveAllocator extends AbstractByteBufAllocator {
   private final ByteBufAllocator delegate;
   private final int slotBytes;
   private long repairs;
 
   /** Receive buffers are those larger than {@code slotBytes}, one recvmmsg slot. */
   GroReceiveAllocator(ByteBufAllocator delegate, int slotBytes) {
+    super(true);
     this.delegate = delegate;
     this.slotBytes = slotBytes;
-  }
-
-  private ByteBuf receiveBufferIfBatch(ByteBuf buf, int initialCapacity) {
-    return initialCapacity > slotBytes ? new ReceiveBuffer(buf) : buf;
   }
 
   /** Dropped slices released so far (tests, logs). */
@@ -45,19 +42,25 @@ final class GroReceiveAllocator implements ByteBufAllocator {
   }
 
   @Override
-  public ByteBuf ioBuffer(int initialCapacity) {
-    return receiveBufferIfBatch(delegate.ioBuffer(initialCapacity), initialCapacity);
+  protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+    ByteBuf buf = delegate.directBuffer(initialCapacity, maxCapacity);
+    return initialCapacity > slotBytes ? new ReceiveBuffer(buf) : buf;
   }
 
   @Override
-  public ByteBuf directBuffer(int initialCapacity) {
-    return receiveBufferIfBatch(delegate.directBuffer(initialCapacity), initialCapacity);
+  protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+    return delegate.heapBuffer(initialCapacity, maxCapacity);
+  }
+
+  @Override
+  public boolean isDirectBufferPooled() {
+    return delegate.isDirectBufferPooled();
   }
 
   /**
    * A receive buffer that remembers its last retained slice: a view of the pooled buffer with its
    * own indices (Netty's public wrapper for that is deprecated, though not going anywhere in 4.x).
-   * Slices are the pooled buffer's own, so the data path allocates what it did before.
+   * Slices are the pooled buffer's own, recycled as before.
    */
   @SuppressWarnings("deprecation")
   private final class ReceiveBuffer extends DuplicatedByteBuf {
@@ -80,95 +83,5 @@ final class GroReceiveAllocator implements ByteBufAllocator {
       lastIndex = index;
       return slice;
     }
-  }
-
-  @Override
-  public ByteBuf buffer() {
-    return delegate.buffer();
-  }
-
-  @Override
-  public ByteBuf buffer(int initialCapacity) {
-    return delegate.buffer(initialCapacity);
-  }
-
-  @Override
-  public ByteBuf buffer(int initialCapacity, int maxCapacity) {
-    return delegate.buffer(initialCapacity, maxCapacity);
-  }
-
-  @Override
-  public ByteBuf ioBuffer() {
-    return delegate.ioBuffer();
-  }
-
-  @Override
-  public ByteBuf ioBuffer(int initialCapacity, int maxCapacity) {
-    return delegate.ioBuffer(initialCapacity, maxCapacity);
-  }
-
-  @Override
-  public ByteBuf heapBuffer() {
-    return delegate.heapBuffer();
-  }
-
-  @Override
-  public ByteBuf heapBuffer(int initialCapacity) {
-    return delegate.heapBuffer(initialCapacity);
-  }
-
-  @Override
-  public ByteBuf heapBuffer(int initialCapacity, int maxCapacity) {
-    return delegate.heapBuffer(initialCapacity, maxCapacity);
-  }
-
-  @Override
-  public ByteBuf directBuffer() {
-    return delegate.directBuffer();
-  }
-
-  @Override
-  public ByteBuf directBuffer(int initialCapacity, int maxCapacity) {
-    return delegate.directBuffer(initialCapacity, maxCapacity);
-  }
-
-  @Override
-  public CompositeByteBuf compositeBuffer() {
-    return delegate.compositeBuffer();
-  }
-
-  @Override
-  public CompositeByteBuf compositeBuffer(int maxNumComponents) {
-    return delegate.compositeBuffer(maxNumComponents);
-  }
-
-  @Override
-  public CompositeByteBuf compositeHeapBuffer() {
-    return delegate.compositeHeapBuffer();
-  }
-
-  @Override
-  public CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
-    return delegate.compositeHeapBuffer(maxNumComponents);
-  }
-
-  @Override
-  public CompositeByteBuf compositeDirectBuffer() {
-    return delegate.compositeDirectBuffer();
-  }
-
-  @Override
-  public CompositeByteBuf compositeDirectBuffer(int maxNumComponents) {
-    return delegate.compositeDirectBuffer(maxNumComponents);
-  }
-
-  @Override
-  public boolean isDirectBufferPooled() {
-    return delegate.isDirectBufferPooled();
-  }
-
-  @Override
-  public int calculateNewCapacity(int minNewCapacity, int maxCapacity) {
-    return delegate.calculateNewCapacity(minNewCapacity, maxCapacity);
   }
 }

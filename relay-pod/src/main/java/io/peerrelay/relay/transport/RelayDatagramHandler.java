@@ -77,10 +77,7 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
     }
     ByteBuf content = packet.content();
     try {
-      if (groReadMode != null) {
-        groReadMode.observe(content);
-      }
-      ByteBuffer view = view(content);
+      ByteBuffer view = view(content, groReadMode);
       if (control != null && toControlLane(view)) {
         control.offer(view, packet.sender(), v6, ctx.channel());
         return;
@@ -127,15 +124,19 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
   /**
    * The datagram as a ByteBuffer without a new NIO view per packet: a slice of a recvmmsg buffer
    * would make one ({@code nioBuffer} of the parent), so the parent's cached internal buffer is
-   * positioned over the slice instead. The core only reads it, before the next datagram.
+   * positioned over the slice instead. The core only reads it, before the next datagram. A GRO
+   * socket's {@code mode} (or null) sees where in the receive buffer the datagram lies.
    */
-  static ByteBuffer view(ByteBuf content) {
+  static ByteBuffer view(ByteBuf content, GroReadMode mode) {
     ByteBuf parent = content.unwrap();
     if (parent != null
         && parent.hasMemoryAddress()
         && content.hasMemoryAddress()
         && parent.nioBufferCount() == 1) {
       long at = content.memoryAddress() + content.readerIndex() - parent.memoryAddress();
+      if (mode != null) {
+        mode.observe(parent, at, content.readableBytes());
+      }
       return parent.internalNioBuffer((int) at, content.readableBytes());
     }
     return content.internalNioBuffer(content.readerIndex(), content.readableBytes());
@@ -168,6 +169,7 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
     this.groReadMode = mode;
   }
 
+  /** The GRO read mode, or null (tests, on the event loop). */
   GroReadMode groReadMode() {
     return groReadMode;
   }

@@ -77,7 +77,6 @@ public final class RelayTransport implements AutoCloseable {
   private volatile boolean reusePortTook;
   private volatile boolean v6Only;
   private volatile boolean groTook;
-  private volatile boolean groBatched;
   private final boolean groAdaptive =
       !"recvmsg".equals(System.getProperty(GRO_READ_PROPERTY, "adaptive"));
   private volatile boolean gsoOn;
@@ -129,13 +128,7 @@ public final class RelayTransport implements AutoCloseable {
         LOG.info(
             String.format(
                 "relay reads: %s, sendmmsg per read batch; UDP GRO %s, UDP GSO %s",
-                t.groTook && !t.groBatched
-                    ? "recvmsg of 64 KiB (GRO)"
-                    : t.groTook
-                        ? "recvmsg of 64 KiB, recvmmsg x"
-                            + RECVMMSG_BATCH
-                            + " while GRO super-datagrams come"
-                        : "recvmmsg x" + RECVMMSG_BATCH + " of 64 KiB",
+                t.readsDescription(),
                 t.groTook ? "on" : GRO ? "off (the kernel refused UDP_GRO)" : "off (asked)",
                 t.gsoOn ? "on" : GSO ? "off (not supported here)" : "off (asked)"));
       }
@@ -159,7 +152,6 @@ public final class RelayTransport implements AutoCloseable {
         bound = ((InetSocketAddress) ch.localAddress()).getPort();
         if (!isV6) {
           groTook = groOn(ch);
-          groBatched = groTook && groAdaptive && RECVMMSG_BATCH > 1;
         }
         logBuffers(ch, isV6);
         if (isV6 && epoll) {
@@ -181,6 +173,15 @@ public final class RelayTransport implements AutoCloseable {
         break;
       }
     }
+  }
+
+  private String readsDescription() {
+    if (!groTook) {
+      return "recvmmsg x" + RECVMMSG_BATCH + " of 64 KiB";
+    }
+    return groAdaptive()
+        ? "recvmsg of 64 KiB, recvmmsg x" + RECVMMSG_BATCH + " while GRO super-datagrams come"
+        : "recvmsg of 64 KiB (GRO)";
   }
 
   /** Whether the kernel took UDP_GRO (Netty records an option only when setsockopt succeeded). */
@@ -356,27 +357,22 @@ public final class RelayTransport implements AutoCloseable {
   }
 
   /** Whether GRO sockets switch to recvmmsg for super-datagrams (else always recvmsg). */
-  public boolean groBatched() {
-    return groBatched;
+  public boolean groAdaptive() {
+    return groTook && groAdaptive && RECVMMSG_BATCH > 1;
   }
 
-  /** The IPv4 sockets' GRO read modes: batched now (1) or not (0), then mode switches (tests). */
-  long[] groModes() throws Exception {
-    long[] out = new long[2];
-    for (Channel ch : v4) {
-      RelayDatagramHandler h = ch.pipeline().get(RelayDatagramHandler.class);
-      long[] m =
-          ch.eventLoop()
-              .submit(
-                  () -> {
-                    GroReadMode g = h.groReadMode();
-                    return g == null ? new long[2] : new long[] {g.batched() ? 1 : 0, g.switches()};
-                  })
-              .get();
-      out[0] += m[0];
-      out[1] += m[1];
-    }
-    return out;
+  /** GRO sockets reading by recvmmsg now (tests). */
+  long groBatchedSockets() throws Exception {
+    return sumOnEventLoops(ch -> groReadMode(ch) != null && groReadMode(ch).batched() ? 1L : 0L);
+  }
+
+  /** GRO read-mode switches so far, summed over the sockets (tests). */
+  long groModeSwitches() throws Exception {
+    return sumOnEventLoops(ch -> groReadMode(ch) == null ? 0L : groReadMode(ch).switches());
+  }
+
+  private static GroReadMode groReadMode(Channel ch) {
+    return ch.pipeline().get(RelayDatagramHandler.class).groReadMode();
   }
 
   /** Slices dropped by Netty's GRO recvmmsg read and released here, summed over the sockets. */

@@ -18,6 +18,11 @@ class GroReadModeTest {
   private final ChannelConfig config = new EmbeddedChannel().config();
   private final GroReadMode mode = new GroReadMode(SLOT);
 
+  /** What the handler does with each datagram of a read. */
+  private void observe(ByteBuf datagram) {
+    RelayDatagramHandler.view(datagram, mode);
+  }
+
   @AfterEach
   void release() {
     root.release();
@@ -25,8 +30,8 @@ class GroReadModeTest {
 
   @Test
   void segmentsOfOneSuperDatagramSwitchToRecvmmsg() {
-    mode.observe(root.slice(0, 520));
-    mode.observe(root.slice(520, 520));
+    observe(root.slice(0, 520));
+    observe(root.slice(520, 520));
     mode.readComplete(config);
     assertThat(mode.batched()).isTrue();
     assertThat(mode.switches()).isEqualTo(1);
@@ -34,9 +39,9 @@ class GroReadModeTest {
 
   @Test
   void datagramsInSlotsOfTheirOwnAreNotSegments() {
-    mode.observe(root.slice(0, 520));
-    mode.observe(root.slice(SLOT, 520));
-    mode.observe(root.slice(2 * SLOT, 100));
+    observe(root.slice(0, 520));
+    observe(root.slice(SLOT, 520));
+    observe(root.slice(2 * SLOT, 100));
     mode.readComplete(config);
     assertThat(mode.batched()).isFalse();
   }
@@ -45,23 +50,23 @@ class GroReadModeTest {
   void aRecycledBufferHoldingANewDatagramIsNotASegment() {
     // recvmsg mode: each read's buffer is one slot; a pooled buffer object may come back for the
     // next datagram of the same read loop, which then starts at 0 again, not where the last ended.
-    mode.observe(root.slice(0, 520));
-    mode.observe(root.slice(0, 300));
+    observe(root.slice(0, 520));
+    observe(root.slice(0, 300));
     mode.readComplete(config);
     assertThat(mode.batched()).isFalse();
   }
 
   @Test
   void idleReadsSwitchBack() {
-    mode.observe(root.slice(0, 520));
-    mode.observe(root.slice(520, 520));
+    observe(root.slice(0, 520));
+    observe(root.slice(520, 520));
     mode.readComplete(config);
     for (int i = 0; i < GroReadMode.IDLE_READS - 1; i++) {
-      mode.observe(root.slice(0, 100));
+      observe(root.slice(0, 100));
       mode.readComplete(config);
     }
     assertThat(mode.batched()).as("one read short").isTrue();
-    mode.observe(root.slice(0, 100));
+    observe(root.slice(0, 100));
     mode.readComplete(config);
     assertThat(mode.batched()).isFalse();
     assertThat(mode.switches()).isEqualTo(2);
@@ -69,8 +74,8 @@ class GroReadModeTest {
 
   @Test
   void theReadAllocatorFollowsTheMode() {
-    mode.observe(root.slice(0, 520));
-    mode.observe(root.slice(520, 520));
+    observe(root.slice(0, 520));
+    observe(root.slice(520, 520));
     RecvByteBufAllocator.ExtendedHandle h =
         (RecvByteBufAllocator.ExtendedHandle)
             new BatchReadAllocator(SLOT * 8, SLOT, 64, mode::batched).newHandle();
