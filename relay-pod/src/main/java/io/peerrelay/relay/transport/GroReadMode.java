@@ -48,9 +48,22 @@ final class GroReadMode {
   }
 
   /**
-   * One datagram (or segment) of the current read: {@code length} bytes at {@code start} of root.
+   * One datagram (or segment) of the current read: {@code length} bytes at memory {@code address}.
+   *
+   * <p>Offsets are taken from the innermost buffer, not the datagram's direct parent: with Netty's
+   * leak detector on (a user debugging with {@code -Dio.netty.leakDetection.level}), the receive
+   * buffer and each slice come wrapped, and a wrapped slice's parent is another slice, a new object
+   * at offset 0 for every datagram.
    */
-  void observe(ByteBuf root, long start, int length) {
+  void observe(ByteBuf datagram, long address, int length) {
+    ByteBuf root = datagram;
+    for (ByteBuf inner = root.unwrap(); inner != null; inner = inner.unwrap()) {
+      root = inner;
+    }
+    if (!root.hasMemoryAddress()) {
+      return;
+    }
+    long start = address - root.memoryAddress();
     if (root == lastRoot && start == lastEnd && start % slotBytes != 0) {
       superSeen = true;
     }

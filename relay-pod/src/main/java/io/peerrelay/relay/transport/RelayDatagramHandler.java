@@ -133,11 +133,12 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
         && parent.hasMemoryAddress()
         && content.hasMemoryAddress()
         && parent.nioBufferCount() == 1) {
-      long at = content.memoryAddress() + content.readerIndex() - parent.memoryAddress();
+      long address = content.memoryAddress() + content.readerIndex();
       if (mode != null) {
-        mode.observe(parent, at, content.readableBytes());
+        mode.observe(content, address, content.readableBytes());
       }
-      return parent.internalNioBuffer((int) at, content.readableBytes());
+      return parent.internalNioBuffer(
+          (int) (address - parent.memoryAddress()), content.readableBytes());
     }
     return content.internalNioBuffer(content.readerIndex(), content.readableBytes());
   }

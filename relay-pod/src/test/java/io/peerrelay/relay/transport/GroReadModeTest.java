@@ -3,10 +3,11 @@ package io.peerrelay.relay.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ResourceLeakDetector;
 import io.netty.util.UncheckedBooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /** What counts as a super-datagram, and when the mode switches (receive buffers of the test's). */
 class GroReadModeTest {
   private static final int SLOT = 65536;
-  private final ByteBuf root = Unpooled.directBuffer(SLOT * 8);
+  // Never wrapped by Netty's leak detector, which samples buffers of a default allocator at random.
+  private final ByteBuf root = new UnpooledByteBufAllocator(true, true).directBuffer(SLOT * 8);
   private final ChannelConfig config = new EmbeddedChannel().config();
   private final GroReadMode mode = new GroReadMode(SLOT);
 
@@ -35,6 +37,23 @@ class GroReadModeTest {
     mode.readComplete(config);
     assertThat(mode.batched()).isTrue();
     assertThat(mode.switches()).isEqualTo(1);
+  }
+
+  @Test
+  void segmentsAreSeenWhenTheLeakDetectorWrapsTheBuffers() {
+    ResourceLeakDetector.Level before = ResourceLeakDetector.getLevel();
+    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+    ByteBuf tracked = new UnpooledByteBufAllocator(true).directBuffer(SLOT * 8);
+    try {
+      assertThat(tracked.unwrap()).as("wrapped by the leak detector").isNotNull();
+      observe(tracked.slice(0, 520));
+      observe(tracked.slice(520, 520));
+      mode.readComplete(config);
+      assertThat(mode.batched()).isTrue();
+    } finally {
+      tracked.release();
+      ResourceLeakDetector.setLevel(before);
+    }
   }
 
   @Test
