@@ -35,7 +35,7 @@ final class BatchReadAllocator extends DefaultMaxMessagesRecvByteBufAllocator {
   }
 
   @Override
-  public Handle newHandle() {
+  public ExtendedHandle newHandle() {
     return new MaxMessageHandle() {
       @Override
       public int guess() {

@@ -12,8 +12,7 @@ class BatchReadAllocatorTest {
   private static final int SLOTS = 8;
 
   private static RecvByteBufAllocator.ExtendedHandle handle() {
-    RecvByteBufAllocator.ExtendedHandle h =
-        (RecvByteBufAllocator.ExtendedHandle) new BatchReadAllocator(SLOT * SLOTS, 64).newHandle();
+    RecvByteBufAllocator.ExtendedHandle h = new BatchReadAllocator(SLOT * SLOTS, 64).newHandle();
     h.reset(new EmbeddedChannel().config());
     return h;
   }
@@ -47,8 +46,7 @@ class BatchReadAllocatorTest {
 
   @Test
   void theMessageCapStillHolds() {
-    RecvByteBufAllocator.ExtendedHandle h =
-        (RecvByteBufAllocator.ExtendedHandle) new BatchReadAllocator(SLOT * SLOTS, 2).newHandle();
+    RecvByteBufAllocator.ExtendedHandle h = new BatchReadAllocator(SLOT * SLOTS, 2).newHandle();
     h.reset(new EmbeddedChannel().config());
     recvmmsg(h, SLOTS);
     assertThat(h.continueReading(UncheckedBooleanSupplier.TRUE_SUPPLIER)).isFalse();

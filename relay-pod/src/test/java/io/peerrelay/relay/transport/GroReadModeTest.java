@@ -96,8 +96,7 @@ class GroReadModeTest {
     observe(root.slice(0, 520));
     observe(root.slice(520, 520));
     RecvByteBufAllocator.ExtendedHandle h =
-        (RecvByteBufAllocator.ExtendedHandle)
-            new BatchReadAllocator(SLOT * 8, SLOT, 64, mode::batched).newHandle();
+        new BatchReadAllocator(SLOT * 8, SLOT, 64, mode::batched).newHandle();
     h.reset(config);
     assertThat(h.guess()).as("recvmsg: one slot").isEqualTo(SLOT);
     // recvmsg reports the datagram's bytes against the whole buffer; the read goes on.

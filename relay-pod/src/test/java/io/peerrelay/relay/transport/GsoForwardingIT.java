@@ -12,7 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.SegmentedDatagramPacket;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.peerrelay.relay.client.RelayClient;
 import io.peerrelay.relay.core.DropReason;
 import io.peerrelay.relay.protocol.Geneve;
