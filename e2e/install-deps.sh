@@ -2,9 +2,9 @@
 # Installs the Debian packages the build and the test scripts call, only those that are missing;
 # every command e2e/*.sh, e2e/natlab, e2e/interop, e2e/tailnet and e2e/kind call comes from here
 # or from the project's own builds (e2e/tools/build.sh: etcd, kube-apiserver, helm, and for kind
-# kubectl and kind; e2e/kind/docker.sh: Docker). Java 17, Maven and Go >= 1.24 are expected from
-# the machine image; this script says clearly when one of them is missing instead of failing later
-# in the middle of a build.
+# kubectl and kind; e2e/kind/docker.sh: Docker; e2e/maven.sh: the pinned Maven release, fetched
+# with Debian's mvn). Java 17 and Go >= 1.24 are expected from the machine image; this script says
+# clearly when one of them is missing instead of failing later in the middle of a build.
 set -euo pipefail
 
 log() { printf '[deps] %s\n' "$*" >&2; }
@@ -46,4 +46,6 @@ if ! command -v go >/dev/null 2>&1; then
   log "no Go toolchain: the control-plane tools are built from Go modules; install Go >= 1.24"
   exit 1
 fi
-log "java $jv, $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'), $(go version)"
+# The build's Maven release (Debian's mvn fetches it once into the tools cache; e2e/maven.sh says why).
+mvn_bin=$("$(dirname "${BASH_SOURCE[0]}")/maven.sh")
+log "java $jv, $("$mvn_bin/mvn" -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g') ($mvn_bin), $(go version)"

@@ -52,6 +52,8 @@ not_ready() {
 }
 
 e2e/install-deps.sh
+PATH=$(e2e/maven.sh):$PATH # the pinned Maven release (e2e/maven.sh)
+export PATH
 # The pinned tools, kubectl and kind included (built from the Go modules of e2e/tools/versions.env),
 # so that the kubectl used here is never one that happens to be on PATH.
 e2e/tools/build.sh kind >/dev/null

@@ -28,6 +28,8 @@ finish() {
 on_exit finish
 
 timed "install-deps" e2e/install-deps.sh
+PATH=$(e2e/maven.sh):$PATH # every mvn below, in this script and the ones it runs: e2e/maven.sh
+export PATH
 timed "tools (Go, cached)" sh -c 'e2e/tools/build.sh >/dev/null'
 # The later stages' Go programs (kind tools, MetalLB, tailscaled, the lab programs) compile in the
 # background at the lowest priority while mvn verify runs: on a cold cache that is most of the
