@@ -111,6 +111,21 @@ relay_refused() {
 }
 ticks_s() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# thread_ticks PID: "NAME TICKS" per thread name of PID (threads of one name summed; a JVM names
+# its event loops, compiler and GC threads, Go's threads all carry the program's name).
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    # comm may hold spaces ("C1 CompilerThre"): the name is everything before the last field.
+    printf '%s %s\n' "$(tr ' ' _ < "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+  done 2>/dev/null | awk 'NF == 2 {s[$1] += $2} END {for (n in s) print n, s[n]}' | sort
+}
+# thread_split BEFORE AFTER: the threads that used CPU between two thread_ticks snapshots, busiest
+# first, as "name seconds" (threads that started in between count from zero).
+thread_split() {
+  awk -v hz="$(getconf CLK_TCK)" 'NR == FNR {b[$1] = $2; next} $2 > b[$1] {printf "%s %.2f\n", $1, ($2 - b[$1]) / hz}' \
+    <(printf '%s\n' "$1") <(printf '%s\n' "$2") | sort -k2,2 -rn | head -n 6 | paste -sd ' '
+}
 
 # relay_path FROM TO: Tailscale's own ping and status show FROM reaching TO through the relay.
 relay_path() {
@@ -145,11 +160,13 @@ transfer() {
     || die "[$kind] warm-up transfer a -> b failed: $out"
   bytes0=$(relay_metrics | "$LAB" metric tailscaled_peer_relay_forwarded_bytes_total)
   cpu0=$(cpu_ticks "$RELAY_PID")
-  local ca0 cb0
+  local ca0 cb0 threads0
+  threads0=$(thread_ticks "$RELAY_PID")
   ca0=$(cpu_ticks "$PID_a") cb0=$(cpu_ticks "$PID_b")
   out=$(inns a "$LAB" send --socks5 127.0.0.1:1080 --to "${IP[b]}:9000" --mib "$mib" --timeout 150s) \
     || die "[$kind] transfer a -> b failed: $out"
   cpu1=$(cpu_ticks "$RELAY_PID")
+  log "[$kind] relay CPU by thread during the transfer (s): $(thread_split "$threads0" "$(thread_ticks "$RELAY_PID")")"
   bytes1=$(relay_metrics | "$LAB" metric tailscaled_peer_relay_forwarded_bytes_total)
   log "[$kind] transfer a -> b: $out"
   log "[$kind] CPU during the transfer: relay $(ticks_s $((cpu1 - cpu0))) s, client a's tailscaled $(ticks_s $(($(cpu_ticks "$PID_a") - ca0))) s, b's $(ticks_s $(($(cpu_ticks "$PID_b") - cb0))) s"
