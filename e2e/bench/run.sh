@@ -165,6 +165,8 @@ declare -A jvm_flags=(
   [ours-nogso]="$image_flags -Dpeerrelay.transport.gso=false"
   [ours-c2]="${image_flags/-XX:TieredStopAtLevel=1 /}"
   [ours-leak]="$image_flags -Dio.netty.leakDetection.level=simple"
+  [ours-spin20]="$image_flags -Dpeerrelay.transport.spin-us=20"
+  [ours-spin50]="$image_flags -Dpeerrelay.transport.spin-us=50"
   [before]="-XX:MaxRAMPercentage=75"
 )
 # PEERRELAY_BENCH_BEFORE_JAR=OLD/quarkus-run.jar with the variant "before": an older build with the

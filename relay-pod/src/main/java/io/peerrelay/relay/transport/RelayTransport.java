@@ -93,8 +93,13 @@ public final class RelayTransport implements AutoCloseable {
     disableLeakDetectionUnlessAsked();
     boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("peerrelay.transport.nio");
     int threads = epoll ? options.threads() : 1;
+    int spinMicros = Integer.getInteger("peerrelay.transport.spin-us", 0);
     EventLoopGroup group =
-        epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+        !epoll
+            ? new NioEventLoopGroup(threads)
+            : spinMicros > 0
+                ? new EpollEventLoopGroup(threads, SpinSelectStrategy.factory(spinMicros))
+                : new EpollEventLoopGroup(threads);
     RelayTransport t = new RelayTransport(group, epoll, new ControlLane(server));
     // UDP_SEGMENT needs Linux 4.18 and a Netty native library built with it.
     t.gsoOn = epoll && GSO && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
@@ -127,10 +132,13 @@ public final class RelayTransport implements AutoCloseable {
       if (epoll) {
         LOG.info(
             String.format(
-                "relay reads: %s, sendmmsg per read batch; UDP GRO %s, UDP GSO %s",
+                "relay reads: %s, sendmmsg per read batch; UDP GRO %s, UDP GSO %s; %s",
                 t.readsDescription(),
                 t.groTook ? "on" : GRO ? "off (the kernel refused UDP_GRO)" : "off (asked)",
-                t.gsoOn ? "on" : GSO ? "off (not supported here)" : "off (asked)"));
+                t.gsoOn ? "on" : GSO ? "off (not supported here)" : "off (asked)",
+                spinMicros > 0
+                    ? "epoll polled up to " + spinMicros + " us before sleeping"
+                    : "no polling before epoll_wait"));
       }
       return t;
     } catch (Exception e) {
