@@ -116,7 +116,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 thread_ticks() {
   local t
   for t in /proc/"$1"/task/*; do
-    # comm may hold spaces ("C1 CompilerThre"): the name is everything before the last field.
+    # comm may hold spaces ("C1 CompilerThre"): they become underscores, one field per name.
     printf '%s %s\n' "$(tr ' ' _ < "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
   done 2>/dev/null | awk 'NF == 2 {s[$1] += $2} END {for (n in s) print n, s[n]}' | sort
 }

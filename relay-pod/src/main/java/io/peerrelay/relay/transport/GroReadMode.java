@@ -48,19 +48,20 @@ final class GroReadMode {
   }
 
   /**
-   * One datagram (or segment) of the current read: {@code length} bytes at memory {@code address}.
+   * One datagram (or segment) of the current read: {@code length} bytes at memory {@code address},
+   * a slice of {@code parent}.
    *
-   * <p>Offsets are taken from the innermost buffer, not the datagram's direct parent: with Netty's
-   * leak detector on (a user debugging with {@code -Dio.netty.leakDetection.level}), the receive
-   * buffer and each slice come wrapped, and a wrapped slice's parent is another slice, a new object
-   * at offset 0 for every datagram.
+   * <p>Offsets are taken from the innermost buffer: with Netty's leak detector on (a user debugging
+   * with {@code -Dio.netty.leakDetection.level}), the receive buffer and each slice come wrapped,
+   * and a wrapped slice's parent is another slice, a new object at offset 0 for every datagram.
+   * Without the detector the parent is the innermost buffer already.
    */
-  void observe(ByteBuf datagram, long address, int length) {
-    ByteBuf root = datagram;
+  void observe(ByteBuf parent, long address, int length) {
+    ByteBuf root = parent;
     for (ByteBuf inner = root.unwrap(); inner != null; inner = inner.unwrap()) {
       root = inner;
     }
-    if (!root.hasMemoryAddress()) {
+    if (root != parent && !root.hasMemoryAddress()) {
       return;
     }
     long start = address - root.memoryAddress();

@@ -135,7 +135,7 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
         && parent.nioBufferCount() == 1) {
       long address = content.memoryAddress() + content.readerIndex();
       if (mode != null) {
-        mode.observe(content, address, content.readableBytes());
+        mode.observe(parent, address, content.readableBytes());
       }
       return parent.internalNioBuffer(
           (int) (address - parent.memoryAddress()), content.readableBytes());

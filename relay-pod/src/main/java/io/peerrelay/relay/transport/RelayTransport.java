@@ -5,6 +5,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -95,11 +96,13 @@ public final class RelayTransport implements AutoCloseable {
     int threads = epoll ? options.threads() : 1;
     int spinMicros = Integer.getInteger("peerrelay.transport.spin-us", 0);
     EventLoopGroup group =
-        !epoll
-            ? new NioEventLoopGroup(threads)
-            : spinMicros > 0
-                ? new EpollEventLoopGroup(threads, SpinSelectStrategy.factory(spinMicros))
-                : new EpollEventLoopGroup(threads);
+        epoll
+            ? new EpollEventLoopGroup(
+                threads,
+                spinMicros > 0
+                    ? SpinSelectStrategy.factory(spinMicros)
+                    : DefaultSelectStrategyFactory.INSTANCE)
+            : new NioEventLoopGroup(threads);
     RelayTransport t = new RelayTransport(group, epoll, new ControlLane(server));
     // UDP_SEGMENT needs Linux 4.18 and a Netty native library built with it.
     t.gsoOn = epoll && GSO && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
