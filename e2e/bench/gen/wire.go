@@ -104,10 +104,11 @@ func allocateOurs(l *clientLeg, peer key.DiscoPublic, relay netip.AddrPort, serv
 	var m disco.Message
 	var err error
 	// Our relay takes an allocation only with a fresh issued-at stamp, later than the key's last
-	// (relay-pod/PROTOCOL.md §5), so the request is sealed anew every 100 tries.
-	for left := tries; left > 0; left -= 100 {
+	// (relay-pod/PROTOCOL.md §5): a try it took but did not answer would make a resend of the same
+	// bytes a replay, so every try is sealed anew.
+	for left := tries; left > 0; left-- {
 		req := sealStamped(l.key, server, &disco.AllocateUDPRelayEndpointRequest{ClientDisco: pair, Generation: 1}, 512)
-		m, err = exchange(l, req, relay, server, min(left, 100), every, func(m disco.Message) bool {
+		m, err = exchange(l, req, relay, server, 1, every, func(m disco.Message) bool {
 			_, ok := m.(*disco.AllocateUDPRelayEndpointResponse)
 			return ok
 		})

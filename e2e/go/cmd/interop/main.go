@@ -239,13 +239,15 @@ func client(args []string) {
 	allocs := [2]*disco.AllocateUDPRelayEndpointResponse{}
 	for i, l := range legs {
 		gen := uint32(42 + i)
-		req := seal(0, true, l.key, server, &disco.AllocateUDPRelayEndpointRequest{ClientDisco: pair, Generation: gen}, 512)
-		if len(req) < 512 {
-			fail("request is %d bytes", len(req))
-		}
 		var resp *disco.AllocateUDPRelayEndpointResponse
-		var size int
+		var size, reqLen int
 		for try := 0; try < 5 && resp == nil; try++ {
+			// Sealed anew each try: the relay takes an issued-at stamp once (PROTOCOL.md §5).
+			req := seal(0, true, l.key, server, &disco.AllocateUDPRelayEndpointRequest{ClientDisco: pair, Generation: gen}, 512)
+			if len(req) < 512 {
+				fail("request is %d bytes", len(req))
+			}
+			reqLen = len(req)
 			l.send(req, relay)
 			got, _ := l.recv(time.Second)
 			if got == nil {
@@ -277,12 +279,12 @@ func client(args []string) {
 			fail("%s: lifetimes %v/%v, want the defaults 30s/5m0s", l.name, resp.BindLifetime, resp.SteadyStateLifetime)
 		case !slices.Contains(resp.AddrPorts, relay):
 			fail("%s: AddrPorts %v do not contain %v", l.name, resp.AddrPorts, relay)
-		case size > len(req):
-			fail("%s: answer %d bytes > request %d bytes (amplification)", l.name, size, len(req))
+		case size > reqLen:
+			fail("%s: answer %d bytes > request %d bytes (amplification)", l.name, size, reqLen)
 		}
 		allocs[i] = resp
 		ok("%s allocated on VNI 0: disco.Parse -> AllocateUDPRelayEndpointResponse gen %d, VNI %d, LamportID %d, server %v, lifetimes %v/%v, AddrPorts %v (%d-byte answer to a %d-byte request)",
-			l.name, resp.Generation, resp.VNI, resp.LamportID, resp.ServerDisco.ShortString(), resp.BindLifetime, resp.SteadyStateLifetime, resp.AddrPorts, size, len(req))
+			l.name, resp.Generation, resp.VNI, resp.LamportID, resp.ServerDisco.ShortString(), resp.BindLifetime, resp.SteadyStateLifetime, resp.AddrPorts, size, reqLen)
 	}
 	if allocs[0].VNI != allocs[1].VNI || allocs[0].LamportID != allocs[1].LamportID {
 		fail("A and B got different sessions: VNI %d/%d LamportID %d/%d", allocs[0].VNI, allocs[1].VNI, allocs[0].LamportID, allocs[1].LamportID)

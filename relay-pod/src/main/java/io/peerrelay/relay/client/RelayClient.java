@@ -100,15 +100,17 @@ public final class RelayClient implements AutoCloseable {
   }
 
   /**
-   * Asks the relay for the pair's session (PROTOCOL.md §5), resending every second until {@code
-   * timeout}: requests and answers are plain UDP and may be lost.
+   * Asks the relay for the pair's session (PROTOCOL.md §5), asking again every second until {@code
+   * timeout}: requests and answers are plain UDP and may be lost. Each try is a new request with a
+   * later issued-at stamp: the relay takes a stamp once, so resending the same bytes would be
+   * refused as a replay after a first try that reached it but got no answer (an answer lost on the
+   * way, or a relay that had no advertised endpoint yet).
    */
   public UdpRelayEndpoint allocate(Duration timeout) throws IOException, TimeoutException {
     int gen = nextGeneration();
-    byte[] request = packets.allocateRequest(gen);
     long deadline = clock.getAsLong() + timeout.toNanos();
     while (true) {
-      send(request, relay);
+      send(packets.allocateRequest(gen), relay);
       long resendAt = Math.min(deadline, clock.getAsLong() + 1_000_000_000L);
       DatagramPacket p;
       while ((p = receiveUntil(resendAt)) != null) {

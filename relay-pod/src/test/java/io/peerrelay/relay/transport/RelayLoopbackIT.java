@@ -19,6 +19,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -368,6 +371,38 @@ class RelayLoopbackIT {
       assertThat(relay.events.drops(DropReason.UNPADDED)).isGreaterThan(before);
       a.send(a.packets().allocateRequest(2, 512), relay.v4);
       assertThat(a.packets().openAllocateResponse(copy(a.receive(WAIT)), 2)).isNotNull();
+    }
+  }
+
+  /**
+   * A replica's first config has no endpoint (its address is not known yet): the client's first
+   * requests are refused, and once the endpoint arrives its next try is answered. The kind e2e
+   * failed this way when a client asked before the relay's config reload: every resend of the one
+   * request was refused as a replay of it, so no answer came for the whole timeout.
+   */
+  @Test
+  void aRequestRefusedForWantOfEndpointsIsAnsweredOnceTheyArrive() throws Exception {
+    Keys k = grantedPair();
+    RelaySettings before = relay.server.settings();
+    relay.server.apply(before.withAdvertisedEndpoints(List.of()));
+    try (RelayClient a = relay.client(k.a(), k.b(), relay.v4)) {
+      long refused = relay.events.drops(DropReason.NO_ENDPOINTS);
+      CompletableFuture<UdpRelayEndpoint> asked =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return a.allocate(Duration.ofSeconds(10));
+                } catch (Exception e) {
+                  throw new CompletionException(e);
+                }
+              });
+      await(() -> relay.events.drops(DropReason.NO_ENDPOINTS) > refused);
+      relay.server.apply(relay.server.settings().withAdvertisedEndpoints(List.of(relay.v4)));
+      UdpRelayEndpoint ep = asked.get(15, TimeUnit.SECONDS);
+      assertThat(ep.addrPorts()).containsExactly(relay.v4);
+    } finally {
+      relay.server.apply(
+          relay.server.settings().withAdvertisedEndpoints(before.advertisedEndpoints()));
     }
   }
 
