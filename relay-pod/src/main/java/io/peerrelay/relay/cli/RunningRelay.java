@@ -35,6 +35,11 @@ import java.util.logging.Logger;
 final class RunningRelay implements RelayView {
   private static final Logger LOG = Logger.getLogger(RunningRelay.class.getName());
 
+  /** The readiness reason while the config lists no advertised endpoint. */
+  static final String NO_ENDPOINTS =
+      "no advertised endpoints: allocations are refused until the config's advertisedEndpoints"
+          + " lists one";
+
   private final RelayMetrics metrics;
   private final RelayServer server;
   private final ConfigReload reload;
@@ -222,6 +227,11 @@ final class RunningRelay implements RelayView {
     }
     if (!transport.bound()) {
       return "UDP sockets not bound";
+    }
+    if (server.settings().advertisedEndpoints().isEmpty()) {
+      // Every allocation would be refused (no_endpoints): a replica whose address is not in its
+      // config yet must not count as ready, or a rollout moves on and clients are sent to it.
+      return NO_ENDPOINTS;
     }
     return tailnet == null ? null : tailnet.notReadyReason();
   }

@@ -74,6 +74,11 @@ class ServeProcessIT {
         + extra;
   }
 
+  /** The config line advertising this test's UDP port on loopback. */
+  private String endpoint() {
+    return "advertisedEndpoints: [127.0.0.1:" + udpPort + "]\n";
+  }
+
   private void startRelay() throws IOException {
     relay =
         RelayProcess.start(
@@ -257,6 +262,33 @@ class ServeProcessIT {
         System::nanoTime);
   }
 
+  /**
+   * A replica's first config has no endpoint (the operator learns the address after the pod is
+   * placed): the relay serves but is not ready, since it would refuse every allocation, and becomes
+   * ready when a reload brings one. Readiness is what the StatefulSet's rollout and the operator's
+   * Ready condition wait for.
+   */
+  @Test
+  void withoutAnAdvertisedEndpointTheRelayIsNotReadyUntilAReloadBringsOne() throws Exception {
+    Files.writeString(configFile, config("allowedClientKeys: [" + KEY_A + "]\n"));
+    relay = serveProcess("--recheck", "10m");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> log().contains("serving as "));
+    HttpResponse<String> notReady = get("/readyz");
+    assertThat(notReady.statusCode()).isEqualTo(503);
+    assertThat(notReady.body()).isEqualTo(RunningRelay.NO_ENDPOINTS + "\n");
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+
+    Files.writeString(configFile, config(endpoint() + "allowedClientKeys: [" + KEY_A + "]\n"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> get("/readyz").statusCode() == 200);
+  }
+
   @Test
   void aBadConfigIsCountedAndIgnoredAndAGoodOneApplies() throws Exception {
     // Laid out as the kubelet mounts a ConfigMap: relay.yaml -> ..data/relay.yaml, swapped.
@@ -266,12 +298,13 @@ class ServeProcessIT {
     configFile =
         mount.publish(
             "relay.yaml",
-            config("allowedClientKeys: []\n").replace("private.key", keyFile.toString()));
+            config(endpoint() + "allowedClientKeys: []\n")
+                .replace("private.key", keyFile.toString()));
     startRelay();
 
     mount.publish(
         "relay.yaml",
-        config("allowedClientKeys: [" + KEY_A + "]\nlifetimes: {bind: 30}\n")
+        config(endpoint() + "allowedClientKeys: [" + KEY_A + "]\nlifetimes: {bind: 30}\n")
             .replace("private.key", keyFile.toString()));
 
     await()
@@ -287,7 +320,8 @@ class ServeProcessIT {
 
     mount.publish(
         "relay.yaml",
-        config("allowedClientKeys: [" + KEY_A + "]\n").replace("private.key", keyFile.toString()));
+        config(endpoint() + "allowedClientKeys: [" + KEY_A + "]\n")
+            .replace("private.key", keyFile.toString()));
 
     await()
         .atMost(Duration.ofSeconds(10))
