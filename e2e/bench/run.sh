@@ -165,6 +165,7 @@ declare -A jvm_flags=(
   [ours-nogso]="$image_flags -Dpeerrelay.transport.gso=false"
   [ours-c2]="${image_flags/-XX:TieredStopAtLevel=1 /}"
   [ours-leak]="$image_flags -Dio.netty.leakDetection.level=simple"
+  [ours-arena]="$image_flags -Dio.netty.allocator.maxCachedBufferCapacity=32768" # receive buffers from the arena, as before stop 17
   [ours-spin20]="$image_flags -Dpeerrelay.transport.spin-us=20"
   [ours-spin50]="$image_flags -Dpeerrelay.transport.spin-us=50"
   [before]="-XX:MaxRAMPercentage=75"

@@ -214,6 +214,9 @@ class ServeProcessIT {
                 + b.publicKey()
                 + "]\n"));
     startRelay();
+    // The receive buffers come from the event loop's cache, not the arena under its lock: the
+    // property is set before anything in the process first uses Netty's allocator.
+    assertThat(log()).contains("receive buffers from the event loop's cache");
     InetSocketAddress relayPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), udpPort);
     byte[] payload = {1, 2, 3, 4, 5};
     try (RelayClient clientA = client(a, b, relayPort);
