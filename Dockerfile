@@ -27,7 +27,7 @@ COPY relay-pod/target/quarkus-app/ /opt/peer-relay/
 # Lean JVM (relay-pod/README.md, "JVM flags"): serial GC, a heap that starts small, small stacks and
 # direct memory, and a class-data-sharing archive of the relay's classes written by one serve run
 # here at build time (-XX:ArchiveClassesAtExit). PEERRELAY_JAVA_OPTS replaces the flags.
-ENV PEERRELAY_JAVA_OPTS="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MaxMetaspaceSize=96m -XX:MaxDirectMemorySize=64m -Xss512k -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=/opt/peer-relay/relay.jsa -Xshare:auto"
+ENV PEERRELAY_JAVA_OPTS="-XX:+UseSerialGC -Xms16m -Xmn2m -Xmx256m -XX:MaxMetaspaceSize=96m -XX:MaxDirectMemorySize=64m -Xss512k -XX:TieredStopAtLevel=1 --add-opens=java.base/java.nio=ALL-UNNAMED -XX:SharedArchiveFile=/opt/peer-relay/relay.jsa -Xshare:auto"
 RUN printf '#!/bin/sh\nexec java $PEERRELAY_JAVA_OPTS -jar /opt/peer-relay/quarkus-run.jar "$@"\n' \
       > /usr/local/bin/peer-relay && chmod 755 /usr/local/bin/peer-relay \
  && d=$(mktemp -d) && cd "$d" \

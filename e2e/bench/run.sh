@@ -135,12 +135,17 @@ write_config() {
   echo "$udp"
 }
 
+# What the relay image's entrypoint runs (Dockerfile, relay-jvm stage: PEERRELAY_JAVA_OPTS), with
+# the CDS archive made below instead of the image's.
+image_flags=$("$root/e2e/image-java-opts.sh") || die "no relay JVM flags from the Dockerfile"
+
 # A class-data-sharing archive of the relay's own classes (JDK 13+ dynamic archive), for the
-# variants that use it: one serve run that exits on SIGTERM writes it.
+# variants that use it: one serve run with the image's flags that exits on SIGTERM writes it.
 cds=$work/relay.jsa
 make_cds() {
   write_config cds > /dev/null
-  "$java" -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit="$cds" -jar "$jar" serve --config "$work/cds.yaml" --bind-v4 127.0.0.1 --no-ipv6 --threads 1 \
+  # shellcheck disable=SC2086 # the flags are words
+  "$java" $image_flags -XX:ArchiveClassesAtExit="$cds" -jar "$jar" serve --config "$work/cds.yaml" --bind-v4 127.0.0.1 --no-ipv6 --threads 1 \
     > "$work/cds.log" 2>&1 &
   local pid=$! i
   for i in $(seq 1 300); do grep -q 'serving as' "$work/cds.log" && break; sleep 0.2; done
@@ -153,9 +158,6 @@ cds_flag=""
 make_cds && cds_flag="-XX:SharedArchiveFile=$cds"
 stage "CDS archive"
 
-# What the relay image's entrypoint runs (Dockerfile, relay-jvm stage: PEERRELAY_JAVA_OPTS), with
-# the CDS archive made above instead of the image's.
-image_flags=$("$root/e2e/image-java-opts.sh") || die "no relay JVM flags from the Dockerfile"
 image_flags="$image_flags $cds_flag"
 declare -A jvm_flags=(
   [ours]="$image_flags"
@@ -165,6 +167,8 @@ declare -A jvm_flags=(
   [ours-nogso]="$image_flags -Dpeerrelay.transport.gso=false"
   [ours-c2]="${image_flags/-XX:TieredStopAtLevel=1 /}"
   [ours-leak]="$image_flags -Dio.netty.leakDetection.level=simple"
+  [ours-young-default]="${image_flags/-Xmn2m /}" # the JVM's young generation for -Xms16m, as before stop 17
+  [ours-zeroed]="$image_flags -Dio.netty.tryReflectionSetAccessible=false" # pool chunks zeroed by the JDK, as before stop 17
   [ours-arena]="$image_flags -Dio.netty.allocator.maxCachedBufferCapacity=32768" # receive buffers from the arena, as before stop 17
   [ours-spin20]="$image_flags -Dpeerrelay.transport.spin-us=20"
   [ours-spin50]="$image_flags -Dpeerrelay.transport.spin-us=50"

@@ -21,6 +21,7 @@ import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.ResourceLeakDetector;
+import io.netty.util.internal.PlatformDependent;
 import io.peerrelay.relay.core.RelayServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -70,6 +71,13 @@ public final class RelayTransport implements AutoCloseable {
   /** Netty's property: the largest buffer its pooled allocator keeps in a thread's own cache. */
   static final String CACHED_CAPACITY_PROPERTY = "io.netty.allocator.maxCachedBufferCapacity";
 
+  /**
+   * Netty's property: whether it may open {@code java.nio}'s private constructor to make direct
+   * buffers without the JDK's zeroing; it also needs {@code --add-opens
+   * java.base/java.nio=ALL-UNNAMED}, which the image's JVM flags carry (Dockerfile).
+   */
+  static final String REFLECTION_PROPERTY = "io.netty.tryReflectionSetAccessible";
+
   /** The largest receive buffer a read asks for: one recvmmsg batch of full-size slots. */
   static final int RECEIVE_BUFFER = MAX_DATAGRAM * Math.max(1, RECVMMSG_BATCH);
 
@@ -81,6 +89,12 @@ public final class RelayTransport implements AutoCloseable {
     // value the user gave stands. The start-up log says what Netty took.
     if (System.getProperty(CACHED_CAPACITY_PROPERTY) == null) {
       System.setProperty(CACHED_CAPACITY_PROPERTY, Integer.toString(RECEIVE_BUFFER));
+    }
+    // Without it Netty makes its 4 MiB pool chunks with ByteBuffer.allocateDirect, which writes
+    // zeros over all of it: 3.6 MiB of the idle relay's RSS that no datagram had touched
+    // (side-by-side.md part 7). Allowed unless the user said otherwise; the log says what took.
+    if (System.getProperty(REFLECTION_PROPERTY) == null) {
+      System.setProperty(REFLECTION_PROPERTY, "true");
     }
   }
 
@@ -238,14 +252,20 @@ public final class RelayTransport implements AutoCloseable {
   private String receiveBufferCaching() throws Exception {
     boolean cached =
         group.next().submit(RelayTransport::receiveBuffersCached).get(10, TimeUnit.SECONDS);
-    return cached
-        ? "receive buffers from the event loop's cache"
-        : "receive buffers NOT cached per event loop (each read locks an allocator arena; Netty was"
-            + " set up before the relay could raise -D"
-            + CACHED_CAPACITY_PROPERTY
-            + " to "
-            + RECEIVE_BUFFER
-            + ")";
+    return (cached
+            ? "receive buffers from the event loop's cache"
+            : "receive buffers NOT cached per event loop (each read locks an allocator arena; Netty"
+                + " was set up before the relay could raise -D"
+                + CACHED_CAPACITY_PROPERTY
+                + " to "
+                + RECEIVE_BUFFER
+                + ")")
+        + (PlatformDependent.useDirectBufferNoCleaner()
+            ? ", pool chunks not zeroed"
+            : ", pool chunks zeroed by the JDK (--add-opens=java.base/java.nio=ALL-UNNAMED and"
+                + " -D"
+                + REFLECTION_PROPERTY
+                + "=true would save their untouched pages)");
   }
 
   /** Whether the kernel took UDP_GRO (Netty records an option only when setsockopt succeeded). */
