@@ -87,14 +87,17 @@ public final class RelayTransport implements AutoCloseable {
     // of a shared chunk and gave it back under the arena's lock: about 5% of the relay's CPU at
     // 30k packets/s (perf, side-by-side.md part 6). Set before Netty's allocator is first used; a
     // value the user gave stands. The start-up log says what Netty took.
-    if (System.getProperty(CACHED_CAPACITY_PROPERTY) == null) {
-      System.setProperty(CACHED_CAPACITY_PROPERTY, Integer.toString(RECEIVE_BUFFER));
-    }
+    defaultProperty(CACHED_CAPACITY_PROPERTY, Integer.toString(RECEIVE_BUFFER));
     // Without it Netty makes its 4 MiB pool chunks with ByteBuffer.allocateDirect, which writes
     // zeros over all of it: 3.6 MiB of the idle relay's RSS that no datagram had touched
     // (side-by-side.md part 7). Allowed unless the user said otherwise; the log says what took.
-    if (System.getProperty(REFLECTION_PROPERTY) == null) {
-      System.setProperty(REFLECTION_PROPERTY, "true");
+    defaultProperty(REFLECTION_PROPERTY, "true");
+  }
+
+  /** Sets a system property Netty reads at its first use, unless the user set it. */
+  private static void defaultProperty(String name, String value) {
+    if (System.getProperty(name) == null) {
+      System.setProperty(name, value);
     }
   }
 
@@ -167,14 +170,15 @@ public final class RelayTransport implements AutoCloseable {
       if (epoll) {
         LOG.info(
             String.format(
-                "relay reads: %s, sendmmsg per read batch; UDP GRO %s, UDP GSO %s; %s; %s",
+                "relay reads: %s, sendmmsg per read batch; UDP GRO %s, UDP GSO %s; %s; %s, %s",
                 t.readsDescription(),
                 t.groTook ? "on" : GRO ? "off (the kernel refused UDP_GRO)" : "off (asked)",
                 t.gsoOn ? "on" : GSO ? "off (not supported here)" : "off (asked)",
                 spinMicros > 0
                     ? "epoll polled up to " + spinMicros + " us before sleeping"
                     : "no polling before epoll_wait",
-                t.receiveBufferCaching()));
+                t.receiveBufferCaching(),
+                poolChunkZeroing()));
       }
       return t;
     } catch (Exception e) {
@@ -252,20 +256,23 @@ public final class RelayTransport implements AutoCloseable {
   private String receiveBufferCaching() throws Exception {
     boolean cached =
         group.next().submit(RelayTransport::receiveBuffersCached).get(10, TimeUnit.SECONDS);
-    return (cached
-            ? "receive buffers from the event loop's cache"
-            : "receive buffers NOT cached per event loop (each read locks an allocator arena; Netty"
-                + " was set up before the relay could raise -D"
-                + CACHED_CAPACITY_PROPERTY
-                + " to "
-                + RECEIVE_BUFFER
-                + ")")
-        + (PlatformDependent.useDirectBufferNoCleaner()
-            ? ", pool chunks not zeroed"
-            : ", pool chunks zeroed by the JDK (--add-opens=java.base/java.nio=ALL-UNNAMED and"
-                + " -D"
-                + REFLECTION_PROPERTY
-                + "=true would save their untouched pages)");
+    return cached
+        ? "receive buffers from the event loop's cache"
+        : "receive buffers NOT cached per event loop (each read locks an allocator arena; Netty was"
+            + " set up before the relay could raise -D"
+            + CACHED_CAPACITY_PROPERTY
+            + " to "
+            + RECEIVE_BUFFER
+            + ")";
+  }
+
+  /** The start-up log's words for how Netty makes its direct pool chunks. */
+  private static String poolChunkZeroing() {
+    return PlatformDependent.useDirectBufferNoCleaner()
+        ? "pool chunks not zeroed"
+        : "pool chunks zeroed by the JDK (--add-opens=java.base/java.nio=ALL-UNNAMED and -D"
+            + REFLECTION_PROPERTY
+            + "=true would save their untouched pages)";
   }
 
   /** Whether the kernel took UDP_GRO (Netty records an option only when setsockopt succeeded). */
