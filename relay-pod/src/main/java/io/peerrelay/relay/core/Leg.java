@@ -37,10 +37,10 @@ final class Leg {
     this.box = box;
   }
 
-  /** Counts one data packet received from this leg (forwarding path: no allocation). */
-  void received(int length, long now) {
+  /** Counts data packets received from this leg (forwarding path: no allocation). */
+  void received(long count, long length, long now) {
     lastSeen.lazySet(now);
-    packets.getAndIncrement();
+    packets.getAndAdd(count);
     bytes.getAndAdd(length);
   }
 

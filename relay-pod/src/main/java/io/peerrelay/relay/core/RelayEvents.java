@@ -8,8 +8,12 @@ public interface RelayEvents {
   /** Reports nothing. */
   RelayEvents NONE = new RelayEvents() {};
 
-  /** One data datagram of {@code bytes} (Geneve header included) got a destination. */
-  default void forwarded(boolean inV6, boolean outV6, int bytes) {}
+  /**
+   * {@code packets} data datagrams of {@code bytes} in all (Geneve headers included) got a
+   * destination. The transport reports a run of datagrams from one client leg at once, at the end
+   * of each read batch ({@link RelayServer#settle}).
+   */
+  default void forwarded(boolean inV6, boolean outV6, long packets, long bytes) {}
 
   /** One datagram was dropped. */
   default void dropped(DropReason reason) {}

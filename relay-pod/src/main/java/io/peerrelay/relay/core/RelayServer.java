@@ -177,12 +177,15 @@ public final class RelayServer {
     int vni = Geneve.vniAt(datagram, at);
     if (!Geneve.controlAt(datagram, at)) {
       Session s = table.get(vni);
-      DropReason why =
-          s == null ? DropReason.UNKNOWN_VNI : s.forward(len, source, clock.getAsLong(), out);
+      DropReason why = s == null ? DropReason.UNKNOWN_VNI : s.forward(source, out);
       if (why != null) {
         drop(out, why);
-      } else {
-        events.forwarded(inV6, out.destinationV6(), len);
+      } else if (!out.tally(inV6, len)) {
+        settle(out);
+        out.tally(inV6, len);
+      }
+      if (!out.defersCounts()) {
+        settle(out);
       }
       return;
     }
@@ -260,6 +263,22 @@ public final class RelayServer {
   /** Pages of the VNI table in use (memory bound checks in tests). */
   int tablePages() {
     return table.pageCount();
+  }
+
+  /**
+   * Counts the forwarded datagrams {@code v} has gathered (per leg and in the metrics) and stamps
+   * their leg's last-seen time. A verdict that {@linkplain Verdict#deferringCounts defers counts}
+   * gathers a run of datagrams from one leg; its owner calls this at the end of each read batch
+   * (and before it stops using the verdict). Others are settled by {@link #handle} itself.
+   */
+  public void settle(Verdict v) {
+    long n = v.tallyPackets;
+    if (n == 0) {
+      return;
+    }
+    v.tallyLeg.received(n, v.tallyBytes, clock.getAsLong());
+    events.forwarded(v.tallyInV6, v.tallyOutV6, n, v.tallyBytes);
+    v.clearTally();
   }
 
   private void drop(Verdict out, DropReason reason) {

@@ -86,9 +86,10 @@ final class Session {
 
   /**
    * A data packet: sent on to the other leg when it comes from a bound leg's address. Lock-free:
-   * two volatile reads and an address comparison. Returns why it was dropped, or null.
+   * two volatile reads and an address comparison. Returns why it was dropped, or null; the leg it
+   * came from is then {@code out}'s to count ({@link Verdict#from}).
    */
-  DropReason forward(int len, InetSocketAddress source, long now, Verdict out) {
+  DropReason forward(InetSocketAddress source, Verdict out) {
     Leg.Binding b0 = legs[0].binding;
     Leg.Binding b1 = legs[1].binding;
     if (b0 == null || b1 == null) {
@@ -97,17 +98,18 @@ final class Session {
     if (closed) {
       return DropReason.CLOSED;
     }
+    Leg from;
     Leg.Binding to;
     if (source.equals(b0.address())) {
-      legs[0].received(len, now);
+      from = legs[0];
       to = b1;
     } else if (source.equals(b1.address())) {
-      legs[1].received(len, now);
+      from = legs[1];
       to = b0;
     } else {
       return DropReason.BAD_SOURCE;
     }
-    out.forward(to.address(), to.v6());
+    out.forward(to.address(), to.v6(), from);
     return null;
   }
 

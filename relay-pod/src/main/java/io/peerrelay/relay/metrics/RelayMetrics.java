@@ -143,9 +143,9 @@ public final class RelayMetrics implements RelayEvents {
   }
 
   @Override
-  public void forwarded(boolean inV6, boolean outV6, int bytes) {
+  public void forwarded(boolean inV6, boolean outV6, long packets, long bytes) {
     int cell = cell(inV6, outV6);
-    forwardedPackets[cell].increment();
+    forwardedPackets[cell].add(packets);
     forwardedBytes[cell].add(bytes);
   }
 

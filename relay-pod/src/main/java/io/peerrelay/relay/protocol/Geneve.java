@@ -1,6 +1,7 @@
 package io.peerrelay.relay.protocol;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The 8-byte Geneve fixed header as Tailscale uses it (PROTOCOL.md §1). Decoding is as lenient as
@@ -82,9 +83,17 @@ public record Geneve(int version, boolean control, int protocol, int vni) {
     return ((b[off + 4] & 0xFF) << 16) | ((b[off + 5] & 0xFF) << 8) | (b[off + 6] & 0xFF);
   }
 
-  /** VNI of a header at absolute index {@code at} of a buffer (forwarding path, no copy). */
+  /**
+   * VNI of a header at absolute index {@code at} of a buffer (forwarding path, no copy): one 4-byte
+   * read of VNI and reserved byte, whatever the buffer's byte order. The header's 8 bytes must be
+   * in the buffer.
+   */
   public static int vniAt(ByteBuffer b, int at) {
-    return ((b.get(at + 4) & 0xFF) << 16) | ((b.get(at + 5) & 0xFF) << 8) | (b.get(at + 6) & 0xFF);
+    int word = b.getInt(at + 4);
+    if (b.order() != ByteOrder.BIG_ENDIAN) {
+      word = Integer.reverseBytes(word);
+    }
+    return word >>> 8;
   }
 
   /** Control bit of a header at absolute index {@code at}. */

@@ -21,8 +21,9 @@ import java.util.logging.Logger;
  * Hands each datagram to the relay core and carries out its verdict: forwarded datagrams go to a
  * {@link ForwardBatch} (retained pooled buffers, GSO where possible), replies are written, the rest
  * is released. Each segment of a GRO super-datagram arrives here as its own datagram (Netty's epoll
- * read splits them), so the core checks every segment alone. One instance per channel, so its
- * {@link Verdict} is only touched by that channel's event loop.
+ * read splits them), so the core checks every segment alone; a run of them from one client is
+ * counted once, at the end of the read batch. One instance per channel, so its {@link Verdict} is
+ * only touched by that channel's event loop.
  */
 final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = Logger.getLogger(RelayDatagramHandler.class.getName());
@@ -30,7 +31,8 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
   private final RelayServer server;
   private final boolean v6;
   private final Supplier<Channel> otherFamily;
-  private final Verdict verdict = new Verdict();
+  // Counts of forwarded datagrams are settled once per read batch (channelReadComplete).
+  private final Verdict verdict = new Verdict().deferringCounts();
   private final boolean gso;
   private ForwardBatch batch;
   private long exceptions;
@@ -177,6 +179,7 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    server.settle(verdict);
     if (groReadMode != null) {
       groReadMode.readComplete(ctx.channel().config());
     }
@@ -190,6 +193,7 @@ final class RelayDatagramHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    server.settle(verdict);
     if (batch != null) {
       batch.discard();
     }

@@ -16,10 +16,10 @@ final class RecordingEvents implements RelayEvents {
   int expired;
 
   @Override
-  public synchronized void forwarded(boolean inV6, boolean outV6, int bytes) {
-    forwardedPackets++;
+  public synchronized void forwarded(boolean inV6, boolean outV6, long packets, long bytes) {
+    forwardedPackets += packets;
     forwardedBytes += bytes;
-    forwardedByFamily[inV6 ? 1 : 0][outV6 ? 1 : 0]++;
+    forwardedByFamily[inV6 ? 1 : 0][outV6 ? 1 : 0] += packets;
   }
 
   @Override

@@ -63,6 +63,14 @@ final class RelayHarness {
     return relay.allocate(keyA.publicKey(), keyB.publicKey());
   }
 
+  /** Allocates for A and B and binds A from {@code srcA}, B from {@code srcB}; returns the VNI. */
+  int openSession(InetSocketAddress srcA, InetSocketAddress srcB) throws AllocationException {
+    int vni = allocate().vni();
+    handshake(a(), vni, 1, srcA);
+    handshake(b(), vni, 2, srcB);
+    return vni;
+  }
+
   /** Bind, read the challenge, answer; fails unless the answer is consumed silently. */
   void handshake(ClientPackets c, int vni, int gen, InetSocketAddress from) {
     Verdict v = send(c.bind(vni, gen), from);

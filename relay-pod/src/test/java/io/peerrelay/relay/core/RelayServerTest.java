@@ -12,6 +12,7 @@ import io.peerrelay.relay.protocol.DiscoMessage.Pong;
 import io.peerrelay.relay.protocol.Geneve;
 import io.peerrelay.relay.protocol.UdpRelayEndpoint;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -121,6 +122,52 @@ class RelayServerTest {
         .isEqualTo(new SessionInfo.ClientInfo("127.0.0.1:40001", legA.shortDisco(), 2, 24));
     assertThat(legB.endpoint()).isEqualTo("[::1]:40002");
     assertThat(legB.packetsTx()).isZero();
+  }
+
+  /**
+   * The transport's verdict defers counts: a run of datagrams from one leg is counted when the run
+   * ends or when the read batch settles, with the clock of that moment. Nothing is lost or counted
+   * twice, whatever the order of legs and drops.
+   */
+  @Test
+  void deferredCountsAreSettledPerRunOfOneLeg() throws Exception {
+    RelayHarness h = new RelayHarness();
+    InetSocketAddress srcA = addr("127.0.0.1", 40001);
+    InetSocketAddress srcB = addr("::1", 40002);
+    int vni = h.openSession(srcA, srcB);
+    Verdict d = new Verdict().deferringCounts();
+    ByteBuffer four = ByteBuffer.wrap(wireGuard(vni, 1, 2, 3, 4));
+    h.clock.advance(Duration.ofMinutes(10)); // both legs now silent past the steady state
+    h.relay.handle(four, srcA, false, d);
+    h.relay.handle(four, srcA, false, d);
+    assertThat(h.events.forwardedPackets).as("a run waits for its end").isZero();
+    h.relay.handle(four, srcB, true, d); // ends A's run of two
+    assertThat(h.events.forwardedPackets).isEqualTo(2);
+    h.relay.handle(four, srcA, false, d); // ends B's run of one
+    h.relay.handle(
+        four, addr("127.0.0.1", 40009), false, d); // a stranger: dropped, A's run goes on
+    assertThat(d.reason()).isEqualTo(DropReason.BAD_SOURCE);
+    h.relay.handle(four, srcA, false, d);
+    assertThat(h.events.forwardedPackets).isEqualTo(3);
+
+    h.relay.settle(d);
+    h.relay.settle(d); // settling twice counts nothing twice
+    assertThat(h.events.forwardedPackets).isEqualTo(5);
+    assertThat(h.events.forwardedBytes).isEqualTo(5 * 12);
+    assertThat(h.events.forwardedByFamily[0][1]).isEqualTo(4);
+    assertThat(h.events.forwardedByFamily[1][0]).isEqualTo(1);
+    assertThat(h.events.drops(DropReason.BAD_SOURCE)).isEqualTo(1);
+    SessionInfo info = h.relay.sessions().get(0);
+    boolean aIsLeg0 = h.keyA.publicKey().compareTo(h.keyB.publicKey()) < 0;
+    SessionInfo.ClientInfo legA = aIsLeg0 ? info.client1() : info.client2();
+    SessionInfo.ClientInfo legB = aIsLeg0 ? info.client2() : info.client1();
+    assertThat(legA.packetsTx()).isEqualTo(4);
+    assertThat(legA.bytesTx()).isEqualTo(48);
+    assertThat(legB.packetsTx()).isEqualTo(1);
+    // Both legs were stamped with the clock at settling, so the session is not expired.
+    assertThat(h.relay.collectGarbage()).isZero();
+    h.clock.advance(Duration.ofMinutes(6));
+    assertThat(h.relay.collectGarbage()).isEqualTo(1);
   }
 
   @Test

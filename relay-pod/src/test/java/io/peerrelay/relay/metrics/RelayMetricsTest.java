@@ -76,10 +76,10 @@ class RelayMetricsTest {
     "true, true, udp6, udp6"
   })
   void forwardedCountsExactlyOneCell(boolean inV6, boolean outV6, String in, String out) {
-    metrics.forwarded(inV6, outV6, 100);
-    metrics.forwarded(inV6, outV6, 28);
+    metrics.forwarded(inV6, outV6, 1, 100);
+    metrics.forwarded(inV6, outV6, 3, 28); // a run of three datagrams, settled at once
 
-    assertThat(sample(forwarded("packets", in, out))).isEqualTo(2);
+    assertThat(sample(forwarded("packets", in, out))).isEqualTo(4);
     assertThat(sample(forwarded("bytes", in, out))).isEqualTo(128);
     long others =
         metrics
@@ -212,11 +212,11 @@ class RelayMetricsTest {
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long thread = Thread.currentThread().getId();
     for (int i = 0; i < 20_000; i++) { // warm up: JIT and LongAdder's first touch
-      metrics.forwarded((i & 1) == 0, (i & 2) == 0, 1200);
+      metrics.forwarded((i & 1) == 0, (i & 2) == 0, 1, 1200);
     }
     long before = threads.getThreadAllocatedBytes(thread);
     for (int i = 0; i < 1_000_000; i++) {
-      metrics.forwarded((i & 1) == 0, (i & 2) == 0, 1200);
+      metrics.forwarded((i & 1) == 0, (i & 2) == 0, 1, 1200);
     }
     long allocated = threads.getThreadAllocatedBytes(thread) - before;
 

@@ -1,9 +1,12 @@
 package io.peerrelay.relay.protocol;
 
+import static java.nio.ByteOrder.BIG_ENDIAN;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,20 @@ class GeneveTest {
     assertThat(Geneve.vniAt(buf, 0)).isEqualTo(header.vni());
     assertThat(Geneve.controlAt(buf, 0)).isEqualTo(header.control());
     assertThat(Geneve.protocolAt(buf, 0)).isEqualTo(header.protocol());
+  }
+
+  /**
+   * The forwarding path reads the VNI in one word: byte order and the reserved byte must not leak.
+   */
+  @Test
+  void vniAtIgnoresByteOrderAndTheReservedByte() {
+    byte[] bytes = HEX.parseHex("ee" + "00007a12123456ab" + "ff");
+    for (var order : new ByteOrder[] {BIG_ENDIAN, LITTLE_ENDIAN}) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes).order(order);
+      assertThat(Geneve.vniAt(buf, 1)).as("%s", order).isEqualTo(0x123456);
+      assertThat(Geneve.controlAt(buf, 1)).isFalse();
+      assertThat(Geneve.protocolAt(buf, 1)).isEqualTo(Geneve.PROTOCOL_WIREGUARD);
+    }
   }
 
   @Test

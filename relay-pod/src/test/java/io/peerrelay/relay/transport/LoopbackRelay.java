@@ -36,8 +36,8 @@ final class LoopbackRelay implements AutoCloseable {
     }
 
     @Override
-    public void forwarded(boolean inV6, boolean outV6, int bytes) {
-      forwarded.incrementAndGet((inV6 ? 2 : 0) + (outV6 ? 1 : 0));
+    public void forwarded(boolean inV6, boolean outV6, long packets, long bytes) {
+      forwarded.addAndGet((inV6 ? 2 : 0) + (outV6 ? 1 : 0), packets);
     }
 
     long drops(DropReason r) {
