@@ -171,12 +171,15 @@ declare -A jvm_flags=(
   [ours-young-default]="${image_flags/-Xmn2m /}" # the JVM's young generation for -Xms16m, as before stop 17
   [ours-zeroed]="$image_flags -Dio.netty.tryReflectionSetAccessible=false" # pool chunks zeroed by the JDK, as before stop 17
   [ours-arena]="$image_flags -Dio.netty.allocator.maxCachedBufferCapacity=32768" # receive buffers from the arena, as before stop 17
+  [ours-rchunk32]="$image_flags -Dio.netty.recycler.chunkSize=32" # Netty's recycler batch, as before stop 18
+  [ours-nocheck]="$image_flags -Dio.netty.buffer.checkAccessible=false"
   [ours-spin20]="$image_flags -Dpeerrelay.transport.spin-us=20"
   [ours-spin50]="$image_flags -Dpeerrelay.transport.spin-us=50"
-  [before]="-XX:MaxRAMPercentage=75"
+  [before]="${PEERRELAY_BENCH_BEFORE_FLAGS:--XX:MaxRAMPercentage=75}"
 )
 # PEERRELAY_BENCH_BEFORE_JAR=OLD/quarkus-run.jar with the variant "before": an older build with the
-# image flags it shipped with, for before/after rows from one run.
+# image flags it shipped with, for before/after rows from one run; PEERRELAY_BENCH_BEFORE_FLAGS
+# replaces those flags (e.g. today's image flags, to compare builds alone).
 before_jar=${PEERRELAY_BENCH_BEFORE_JAR:-$jar}
 pin="taskset -c $relay_cpu"
 targets=$work/targets

@@ -78,6 +78,18 @@ public final class RelayTransport implements AutoCloseable {
    */
   static final String REFLECTION_PROPERTY = "io.netty.tryReflectionSetAccessible";
 
+  /**
+   * Netty's property: how many recycled objects a thread keeps in its own batch before it hands
+   * them to the recycler's shared queue (and takes them back from it).
+   */
+  static final String RECYCLER_CHUNK_PROPERTY = "io.netty.recycler.chunkSize";
+
+  /**
+   * Our value for it: above the slices one read batch holds at once (8 GRO super-datagrams of up to
+   * 64 segments), so they come from and go back to the event loop's own batch.
+   */
+  static final int RECYCLER_CHUNK = 1024;
+
   /** The largest receive buffer a read asks for: one recvmmsg batch of full-size slots. */
   static final int RECEIVE_BUFFER = MAX_DATAGRAM * Math.max(1, RECVMMSG_BATCH);
 
@@ -92,6 +104,10 @@ public final class RelayTransport implements AutoCloseable {
     // zeros over all of it: 3.6 MiB of the idle relay's RSS that no datagram had touched
     // (side-by-side.md part 7). Allowed unless the user said otherwise; the log says what took.
     defaultProperty(REFLECTION_PROPERTY, "true");
+    // Netty's default batch is 32: a GRO read holds hundreds of segment slices at once, so most of
+    // them went through the recycler's shared queue, about 3% of the relay's CPU with a GSO sender
+    // (perf, side-by-side.md part 8). A value the user gave stands.
+    defaultProperty(RECYCLER_CHUNK_PROPERTY, Integer.toString(RECYCLER_CHUNK));
   }
 
   /** Sets a system property Netty reads at its first use, unless the user set it. */
