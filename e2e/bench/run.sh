@@ -166,6 +166,7 @@ declare -A jvm_flags=(
   [ours-mmsg32]="$image_flags -Dpeerrelay.transport.gro=false -Dpeerrelay.transport.recvmmsg=32"
   [ours-nogso]="$image_flags -Dpeerrelay.transport.gso=false"
   [ours-c2]="${image_flags/-XX:TieredStopAtLevel=1 /}"
+  [ours-c2hot]="${image_flags/-XX:TieredStopAtLevel=1 /} -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=$here/c2-hot.json"
   [ours-c2-notraps]="${image_flags/-XX:TieredStopAtLevel=1 /} -XX:PerMethodTrapLimit=0"
   [ours-leak]="$image_flags -Dio.netty.leakDetection.level=simple"
   [ours-young-default]="${image_flags/-Xmn2m /}" # the JVM's young generation for -Xms16m, as before stop 17
