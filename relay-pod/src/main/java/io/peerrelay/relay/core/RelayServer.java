@@ -180,12 +180,8 @@ public final class RelayServer {
       DropReason why = s == null ? DropReason.UNKNOWN_VNI : s.forward(source, out);
       if (why != null) {
         drop(out, why);
-      } else if (!out.tally(inV6, len)) {
-        settle(out);
-        out.tally(inV6, len);
-      }
-      if (!out.defersCounts()) {
-        settle(out);
+      } else {
+        count(out, inV6, len);
       }
       return;
     }
@@ -279,6 +275,17 @@ public final class RelayServer {
     v.tallyLeg.received(n, v.tallyBytes, clock.getAsLong());
     events.forwarded(v.tallyInV6, v.tallyOutV6, n, v.tallyBytes);
     v.clearTally();
+  }
+
+  /** Adds a forwarded datagram to {@code out}'s run: a run of another leg is settled first. */
+  private void count(Verdict out, boolean inV6, int len) {
+    if (!out.tally(inV6, len)) {
+      settle(out);
+      out.tally(inV6, len);
+    }
+    if (!out.defersCounts()) {
+      settle(out);
+    }
   }
 
   private void drop(Verdict out, DropReason reason) {

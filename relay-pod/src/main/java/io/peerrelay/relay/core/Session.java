@@ -86,8 +86,8 @@ final class Session {
 
   /**
    * A data packet: sent on to the other leg when it comes from a bound leg's address. Lock-free:
-   * two volatile reads and an address comparison. Returns why it was dropped, or null; the leg it
-   * came from is then {@code out}'s to count ({@link Verdict#from}).
+   * two volatile reads and an address comparison. Returns why it was dropped, or null; {@code out}
+   * then names the leg it came from, for the caller to count.
    */
   DropReason forward(InetSocketAddress source, Verdict out) {
     Leg.Binding b0 = legs[0].binding;
