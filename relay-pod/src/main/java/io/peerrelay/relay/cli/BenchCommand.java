@@ -15,54 +15,70 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** A first forwarding-rate figure: an in-process relay on loopback, blasted by client pairs. */
-@Command(
-    name = "bench",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Measure forwarding rate on loopback: start a relay in this process, bind PAIRS client",
-      "pairs through it, send Geneve data datagrams one way and count what arrives. Prints a",
-      "table per payload size, with a direct (no relay) run as the generator's own ceiling,",
-      "and round-trip latency (p50/p99) through the relay against a direct loopback path.",
-      "Figures only: it never fails on a number."
-    })
-public class BenchCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public class BenchCommand extends CliCommand {
+  static final CliSpec SPEC =
+      CliSpec.command(
+              "bench",
+              "Measure forwarding rate on loopback: start a relay in this process, bind PAIRS client"
+                  + " pairs through it, send Geneve data datagrams one way and count what arrives."
+                  + " Prints a table per payload size, with a direct (no relay) run as the"
+                  + " generator's own ceiling, and round-trip latency (p50/p99) through the relay"
+                  + " against a direct loopback path.",
+              "Figures only: it never fails on a number.")
+          .option("--pairs", "PAIRS", "4", "Client pairs (default 4).")
+          .option(
+              "--payloads",
+              "SIZES",
+              "64,512,1280",
+              "UDP payload sizes in bytes, Geneve header included (default 64,512,1280).")
+          .option("--seconds", "SECONDS", "5", "Seconds per run (default 5).")
+          .option("--threads", "N", "2", "Relay event-loop threads (default 2).")
+          .option(
+              "--rounds",
+              "N",
+              "10000",
+              "Echo round trips for the latency rows (default 10000, 0 skips them).");
 
-  @Option(names = "--pairs", defaultValue = "4", description = "Client pairs (default 4).")
   int pairs;
-
-  @Option(
-      names = "--payloads",
-      split = ",",
-      defaultValue = "64,512,1280",
-      description = "UDP payload sizes in bytes, Geneve header included (default 64,512,1280).")
   List<Integer> payloads;
-
-  @Option(names = "--seconds", defaultValue = "5", description = "Seconds per run (default 5).")
   double seconds;
-
-  @Option(
-      names = "--threads",
-      defaultValue = "2",
-      description = "Relay event-loop threads (default 2).")
   int threads;
+  int rounds;
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+  CliSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  void accept(CliArgs args) {
+    pairs = args.value("--pairs", ServeCommand::positiveInt);
+    payloads = args.value("--payloads", BenchCommand::sizes);
+    seconds = args.decimal("--seconds");
+    threads = args.value("--threads", ServeCommand::positiveInt);
+    rounds = args.integer("--rounds");
+  }
+
+  /** {@code 64,512,1280}: sizes in bytes, comma-separated. */
+  static List<Integer> sizes(String text) {
+    List<Integer> sizes = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      sizes.add(Integer.valueOf(part.strip()));
+    }
+    return List.copyOf(sizes);
+  }
+
+  @Override
+  int call() throws Exception {
     DiscoPrivateKey serverKey = DiscoPrivateKey.generate();
     List<DiscoPrivateKey[]> keys = new ArrayList<>();
     Set<DiscoPublicKey> granted = new HashSet<>();
@@ -152,12 +168,6 @@ public class BenchCommand implements Callable<Integer> {
     }
   }
 
-  @Option(
-      names = "--rounds",
-      defaultValue = "10000",
-      description = "Echo round trips for the latency rows (default 10000, 0 skips them).")
-  int rounds;
-
   private void printLatency(PrintWriter out, Flow direct, Flow relayed, int vni) throws Exception {
     if (rounds <= 0) {
       return;
@@ -201,7 +211,9 @@ public class BenchCommand implements Callable<Integer> {
 
   /** Runs the command without the Quarkus runtime: {@code java -cp ... BenchCommand [options]}. */
   public static void main(String[] args) {
-    System.exit(new picocli.CommandLine(new BenchCommand()).execute(args));
+    PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    System.exit(Cli.execute(new BenchCommand(), out, err, args));
   }
 
   private static void awaitOpen(RelayServer server, int vni) throws InterruptedException {

@@ -9,50 +9,53 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Makes a new relay identity: a disco private key and its public key. */
-@Command(
-    name = "keygen",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Generate a relay key pair.",
-      "Without --out: prints the private key (discoprivkey:...) on the first line and the public"
-          + " key (discokey:...) on the second.",
-      "With --out: writes the private key to FILE (mode 600) and prints only the public key."
-    })
-public class KeygenCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public class KeygenCommand extends CliCommand {
+  static final CliSpec SPEC =
+      CliSpec.command(
+              "keygen",
+              "Generate a relay key pair.",
+              "Without --out: prints the private key (discoprivkey:...) on the first line and the"
+                  + " public key (discokey:...) on the second.",
+              "With --out: writes the private key to FILE (mode 600) and prints only the public"
+                  + " key.")
+          .option(
+              "--out",
+              "FILE",
+              null,
+              "Write the private key to FILE (created with mode 600) instead of printing it.")
+          .flag("--force", "Replace FILE if it already exists.");
 
-  @Option(
-      names = "--out",
-      paramLabel = "FILE",
-      description = "Write the private key to FILE (created with mode 600) instead of printing it.")
-  Path out;
-
-  @Option(names = "--force", description = "Replace FILE if it already exists.")
+  Path outFile;
   boolean force;
 
   @Override
-  public Integer call() throws IOException {
+  CliSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  void accept(CliArgs args) {
+    outFile = args.path("--out");
+    force = args.flag("--force");
+  }
+
+  @Override
+  int call() throws IOException {
     DiscoPrivateKey key = DiscoPrivateKey.generate();
-    PrintWriter stdout = spec.commandLine().getOut();
-    if (out == null) {
+    PrintWriter stdout = out;
+    if (outFile == null) {
       stdout.println(key.toText());
       stdout.println(key.publicKey());
       stdout.flush();
       return 0;
     }
     try {
-      writePrivateKey(out, key, force);
+      writePrivateKey(outFile, key, force);
     } catch (FileAlreadyExistsException e) {
-      spec.commandLine()
-          .getErr()
-          .println("keygen: " + out + " exists; pass --force to replace it (the old key is lost)");
+      err.println(
+          "keygen: " + outFile + " exists; pass --force to replace it (the old key is lost)");
       return 1;
     }
     stdout.println(key.publicKey());

@@ -15,96 +15,77 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Reaches a peer through a relay: allocate, bind, then disco ping/pong with round-trip times. */
-@Command(
-    name = "ping",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Ping a peer through a relay, as a Tailscale client would over a peer relay.",
-      "Run it on both sides with swapped keys; each side answers the other's pings.",
-      "Exits 0 once COUNT pongs arrived, 1 otherwise."
-    })
-public class PingCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public class PingCommand extends CliCommand {
+  static final CliSpec SPEC =
+      CliSpec.command(
+              "ping",
+              "Ping a peer through a relay, as a Tailscale client would over a peer relay.",
+              "Run it on both sides with swapped keys; each side answers the other's pings.",
+              "Exits 0 once COUNT pongs arrived, 1 otherwise.")
+          .required(
+              "--relay",
+              "HOST:PORT",
+              "The relay's UDP address (a.b.c.d:port, [v6]:port or name:port).")
+          .required(
+              "--server-key",
+              "discokey:HEX",
+              "The relay's server disco key (from its status or `peer-relay keygen`).")
+          .required("--peer", "discokey:HEX", "The peer's disco public key.")
+          .option(
+              "--key-file", "FILE", null, "File holding the own private key (discoprivkey:HEX).")
+          .option("--key", "discoprivkey:HEX", null, "The own private key.")
+          .exactlyOneOf("--key-file", "--key")
+          .option(
+              "--vni",
+              "N",
+              null,
+              "The session was allocated elsewhere (e.g. by tailscaled over DERP, or by"
+                  + " Tailscale's own relay server in a harness): skip allocation and bind to VNI"
+                  + " N at --relay.")
+          .option("--count", "COUNT", "3", "Pongs to wait for (default 3).")
+          .option("--interval", "DURATION", "1s", "Time between pings, Go-style (default 1s).")
+          .option("--timeout", "DURATION", "20s", "Give up after this long in total (default 20s).")
+          .option(
+              "--linger",
+              "DURATION",
+              "2s",
+              "Keep answering the peer's pings this long after the last pong (default 2s).");
 
-  @Option(
-      names = "--relay",
-      required = true,
-      paramLabel = "HOST:PORT",
-      description = "The relay's UDP address (a.b.c.d:port, [v6]:port or name:port).")
   String relay;
-
-  @Option(
-      names = "--server-key",
-      required = true,
-      paramLabel = "discokey:HEX",
-      description = "The relay's server disco key (from its status or `peer-relay keygen`).")
   String serverKey;
-
-  @Option(
-      names = "--peer",
-      required = true,
-      paramLabel = "discokey:HEX",
-      description = "The peer's disco public key.")
   String peer;
-
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  OwnKey own;
-
-  /** Exactly one source for the own private key. */
-  static class OwnKey {
-    @Option(
-        names = "--key-file",
-        paramLabel = "FILE",
-        description = "File holding the own private key (discoprivkey:HEX).")
-    Path keyFile;
-
-    @Option(names = "--key", paramLabel = "discoprivkey:HEX", description = "The own private key.")
-    String key;
-  }
-
-  @Option(
-      names = "--vni",
-      paramLabel = "N",
-      description = {
-        "The session was allocated elsewhere (e.g. by tailscaled over DERP, or by Tailscale's",
-        "own relay server in a harness): skip allocation and bind to VNI N at --relay."
-      })
+  Path keyFile;
+  String keyText;
   Integer vni;
-
-  @Option(names = "--count", defaultValue = "3", description = "Pongs to wait for (default 3).")
   int count;
-
-  @Option(
-      names = "--interval",
-      defaultValue = "1s",
-      description = "Time between pings, Go-style (default 1s).")
   String interval;
-
-  @Option(
-      names = "--timeout",
-      defaultValue = "20s",
-      description = "Give up after this long in total (default 20s).")
   String timeout;
-
-  @Option(
-      names = "--linger",
-      defaultValue = "2s",
-      description = "Keep answering the peer's pings this long after the last pong (default 2s).")
   String linger;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+  CliSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  void accept(CliArgs args) {
+    relay = args.text("--relay");
+    serverKey = args.text("--server-key");
+    peer = args.text("--peer");
+    keyFile = args.path("--key-file");
+    keyText = args.text("--key");
+    vni = args.integer("--vni");
+    count = args.integer("--count");
+    interval = args.text("--interval");
+    timeout = args.text("--timeout");
+    linger = args.text("--linger");
+  }
+
+  @Override
+  int call() {
     try {
       DiscoPrivateKey key = ownKey();
       DiscoPublicKey server = DiscoPublicKey.parse(serverKey);
@@ -192,10 +173,10 @@ public class PingCommand implements Callable<Integer> {
   }
 
   private DiscoPrivateKey ownKey() throws IOException {
-    if (own.key != null) {
-      return DiscoPrivateKey.parse(own.key);
+    if (keyText != null) {
+      return DiscoPrivateKey.parse(keyText);
     }
-    return DiscoPrivateKey.parse(Files.readString(own.keyFile, StandardCharsets.UTF_8));
+    return DiscoPrivateKey.parse(Files.readString(keyFile, StandardCharsets.UTF_8));
   }
 
   /** {@code ip:port} literals as Go writes them, or {@code host:port} resolved once. */

@@ -1,10 +1,11 @@
 package io.peerrelay.relay.cli;
 
 import org.eclipse.microprofile.config.ConfigProvider;
-import picocli.CommandLine.IVersionProvider;
 
 /** The program version, from the build (Quarkus records the Maven project version). */
-public class RelayVersion implements IVersionProvider {
+public final class RelayVersion {
+  private RelayVersion() {}
+
   /** The version text, or {@code dev} outside a Quarkus build (plain unit tests). */
   public static String text() {
     try {
@@ -14,10 +15,5 @@ public class RelayVersion implements IVersionProvider {
     } catch (RuntimeException | LinkageError e) {
       return "dev";
     }
-  }
-
-  @Override
-  public String[] getVersion() {
-    return new String[] {"peer-relay " + text()};
   }
 }

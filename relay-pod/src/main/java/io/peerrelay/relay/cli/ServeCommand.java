@@ -4,82 +4,62 @@ import io.peerrelay.relay.config.ConfigRefusal;
 import io.peerrelay.relay.config.GoDuration;
 import io.peerrelay.relay.config.InvalidConfigException;
 import io.peerrelay.relay.http.BearerToken;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Runs the relay until SIGTERM (or SIGINT), then drains and stops. */
-@Command(
-    name = "serve",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Run the relay: bind the UDP port and the HTTP side port named in the config file, apply"
-          + " config changes live, and drain on SIGTERM (no new allocations, readiness 503,"
-          + " forwarding continues for shutdown.drain)."
-    })
-public class ServeCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public class ServeCommand extends CliCommand {
+  static final CliSpec SPEC =
+      CliSpec.command(
+              "serve",
+              "Run the relay: bind the UDP port and the HTTP side port named in the config file, apply"
+                  + " config changes live, and drain on SIGTERM (no new allocations, readiness 503,"
+                  + " forwarding continues for shutdown.drain).")
+          .required("--config", "FILE", "The relay config file (YAML, version 1).")
+          .option(
+              "--bind-v4", "ADDR", "0.0.0.0", "IPv4 address for the UDP port (default: 0.0.0.0).")
+          .option("--bind-v6", "ADDR", "::", "IPv6 address for the UDP port (default: ::).")
+          .flag("--no-ipv6", "Bind no IPv6 socket (hosts without IPv6).")
+          .option(
+              "--threads",
+              "N",
+              null,
+              "UDP event-loop threads, one socket each (default: the number of CPUs).")
+          .option(
+              "--recheck",
+              "DURATION",
+              "10s",
+              "Re-read the config and key files this often even without a file event (default:"
+                  + " 10s).")
+          .option(
+              "--termination-log",
+              "PATH",
+              null,
+              "Where a config refused at start is written as one line <field>: <error>, for the"
+                  + " kubelet's terminationMessagePath; nothing is written when its folder does not"
+                  + " exist. Without this option the line goes to /dev/termination-log only when"
+                  + " that file already exists (the kubelet creates it in every container).")
+          .option(
+              "--sessions-token-file",
+              "PATH",
+              null,
+              "A file holding a bearer token: callers off the host that send Authorization: Bearer"
+                  + " <token> may read /sessions (without it, /sessions is served to loopback"
+                  + " only).");
 
-  @Inject ShutdownDrain shutdownDrain;
+  /** Set by {@link PeerRelayMain}; null in tests that never get past a refused config. */
+  ShutdownDrain shutdownDrain;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      required = true,
-      description = "The relay config file (YAML, version 1).")
   Path config;
-
-  @Option(
-      names = "--bind-v4",
-      paramLabel = "ADDR",
-      defaultValue = "0.0.0.0",
-      description = "IPv4 address for the UDP port (default: ${DEFAULT-VALUE}).")
   String bindV4;
-
-  @Option(
-      names = "--bind-v6",
-      paramLabel = "ADDR",
-      defaultValue = "::",
-      description = "IPv6 address for the UDP port (default: ${DEFAULT-VALUE}).")
   String bindV6;
-
-  @Option(names = "--no-ipv6", description = "Bind no IPv6 socket (hosts without IPv6).")
   boolean noIpv6;
-
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "UDP event-loop threads, one socket each (default: the number of CPUs).")
   int threads = Runtime.getRuntime().availableProcessors();
-
-  @Option(
-      names = "--recheck",
-      paramLabel = "DURATION",
-      defaultValue = "10s",
-      converter = GoDurationConverter.class,
-      description =
-          "Re-read the config and key files this often even without a file event (default:"
-              + " ${DEFAULT-VALUE}).")
   Duration recheck;
-
-  @Option(
-      names = "--termination-log",
-      paramLabel = "PATH",
-      description =
-          "Where a config refused at start is written as one line <field>: <error>, for the"
-              + " kubelet's terminationMessagePath; nothing is written when its folder does not"
-              + " exist. Without this option the line goes to /dev/termination-log only when"
-              + " that file already exists (the kubelet creates it in every container).")
   Path terminationLog;
 
   /**
@@ -88,17 +68,29 @@ public class ServeCommand implements Callable<Integer> {
    */
   Path defaultTerminationLog = Path.of("/dev/termination-log");
 
-  @Option(
-      names = "--sessions-token-file",
-      paramLabel = "PATH",
-      description =
-          "A file holding a bearer token: callers off the host that send Authorization: Bearer"
-              + " <token> may read /sessions (without it, /sessions is served to loopback only).")
   Path sessionsTokenFile;
 
   @Override
-  public Integer call() throws InterruptedException, IOException {
-    PrintWriter err = spec.commandLine().getErr();
+  CliSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  void accept(CliArgs args) {
+    config = args.path("--config");
+    bindV4 = args.text("--bind-v4");
+    bindV6 = args.text("--bind-v6");
+    noIpv6 = args.flag("--no-ipv6");
+    if (args.has("--threads")) {
+      threads = args.value("--threads", ServeCommand::positiveInt);
+    }
+    recheck = args.value("--recheck", ServeCommand::positiveDuration);
+    terminationLog = args.path("--termination-log");
+    sessionsTokenFile = args.path("--sessions-token-file");
+  }
+
+  @Override
+  int call() throws InterruptedException, IOException {
     BearerToken token;
     try {
       token = sessionsTokenFile == null ? null : BearerToken.fromFile(sessionsTokenFile);
@@ -152,14 +144,19 @@ public class ServeCommand implements Callable<Integer> {
   }
 
   /** Reads {@code --recheck 10s} as a Go duration, like the config file. */
-  static final class GoDurationConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      Duration d = GoDuration.parse(value);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("must be more than 0");
-      }
-      return d;
+  static Duration positiveDuration(String value) {
+    Duration d = GoDuration.parse(value);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("must be more than 0");
     }
+    return d;
+  }
+
+  static int positiveInt(String value) {
+    int n = Integer.parseInt(value);
+    if (n < 1) {
+      throw new IllegalArgumentException("must be 1 or more");
+    }
+    return n;
   }
 }

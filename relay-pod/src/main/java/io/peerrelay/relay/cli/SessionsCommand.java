@@ -15,55 +15,56 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Prints a running relay's sessions, as {@code tailscale debug peer-relay-sessions} does. */
-@Command(
-    name = "sessions",
-    mixinStandardHelpOptions = true,
-    description = {
-      "List the sessions of a running relay (read from its HTTP side port).",
-      "Two lines per session, sorted by VNI, one per direction:",
-      "  <ip:port>(<short disco key>) --> <ip:port>(<short disco key>), Packets: N Bytes: M",
-      "counting what the relay received from the left-hand client; <no handshake> marks a leg that"
-          + " has not bound yet."
-    })
-public class SessionsCommand implements Callable<Integer> {
+public class SessionsCommand extends CliCommand {
+  static final CliSpec SPEC =
+      CliSpec.command(
+              "sessions",
+              "List the sessions of a running relay (read from its HTTP side port).",
+              "Two lines per session, sorted by VNI, one per direction:",
+              "  <ip:port>(<short disco key>) --> <ip:port>(<short disco key>), Packets: N Bytes: M",
+              "counting what the relay received from the left-hand client; <no handshake> marks a"
+                  + " leg that has not bound yet.")
+          .option(
+              "--url",
+              "URL",
+              "http://127.0.0.1:9090",
+              "Base URL of the relay's HTTP side port (default: http://127.0.0.1:9090).")
+          .option(
+              "--token-file",
+              "PATH",
+              null,
+              "Send the bearer token in PATH (the relay's --sessions-token-file), for a relay on"
+                  + " another host.");
+
   /**
-   * Made at first use: picocli builds every command at the relay's start, and an ObjectMapper in a
-   * static field would load Jackson's data binding into every {@code serve}.
+   * Made at first use: an ObjectMapper in a static field would load Jackson's data binding into
+   * every {@code serve}, whose start makes every command's spec.
    */
   private static final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
   }
 
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--url",
-      paramLabel = "URL",
-      defaultValue = "http://127.0.0.1:9090",
-      description = "Base URL of the relay's HTTP side port (default: ${DEFAULT-VALUE}).")
   String url;
-
-  @Option(
-      names = "--token-file",
-      paramLabel = "PATH",
-      description =
-          "Send the bearer token in PATH (the relay's --sessions-token-file), for a relay on"
-              + " another host.")
   Path tokenFile;
+
+  @Override
+  CliSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  void accept(CliArgs args) {
+    url = args.text("--url");
+    tokenFile = args.path("--token-file");
+  }
 
   /** Sessions asked for per request; the relay pages its listing (at most 5000 a page). */
   static final int PAGE = 5000;
 
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter err = spec.commandLine().getErr();
+  int call() throws InterruptedException {
     String base = url.replaceAll("/+$", "") + "/sessions";
     String authorization;
     try {
@@ -93,7 +94,6 @@ public class SessionsCommand implements Callable<Integer> {
       }
       after = next.isIntegralNumber() ? next.asText() : null;
     } while (after != null);
-    PrintWriter out = spec.commandLine().getOut();
     SessionListingText.lines(merged).forEach(out::println);
     out.flush();
     return 0;

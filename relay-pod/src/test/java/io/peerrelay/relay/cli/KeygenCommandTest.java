@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class KeygenCommandTest {
   @TempDir Path dir;
@@ -19,10 +18,8 @@ class KeygenCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    CommandLine cli = new CommandLine(new KeygenCommand());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return Cli.execute(
+        new KeygenCommand(), new PrintWriter(out, true), new PrintWriter(err, true), args);
   }
 
   @Test

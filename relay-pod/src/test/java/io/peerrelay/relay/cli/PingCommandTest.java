@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /** Argument errors of {@code peer-relay ping} end with exit 2 and a message naming the fix. */
 class PingCommandTest {
@@ -42,10 +41,12 @@ class PingCommandTest {
       args.set(at + 1, value);
     }
     StringWriter err = new StringWriter();
-    CommandLine cmd = new CommandLine(new PingCommand());
-    cmd.setErr(new PrintWriter(err));
-    cmd.setOut(new PrintWriter(new StringWriter()));
-    int exit = cmd.execute(args.toArray(String[]::new));
+    int exit =
+        Cli.execute(
+            new PingCommand(),
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err),
+            args.toArray(String[]::new));
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).startsWith("ping: ").contains(message);
   }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** A config refused at start leaves one line for the kubelet's termination message. */
 class ServeCommandTerminationLogTest {
@@ -16,10 +15,14 @@ class ServeCommandTerminationLogTest {
   private final StringWriter err = new StringWriter();
 
   private int serve(Path config, Path terminationLog) {
-    CommandLine cli = new CommandLine(new ServeCommand());
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(
-        "--config", config.toString(), "--termination-log", terminationLog.toString());
+    return Cli.execute(
+        new ServeCommand(),
+        new PrintWriter(new StringWriter(), true),
+        new PrintWriter(err, true),
+        "--config",
+        config.toString(),
+        "--termination-log",
+        terminationLog.toString());
   }
 
   private Path refusedConfig() throws Exception {
@@ -57,9 +60,12 @@ class ServeCommandTerminationLogTest {
   private int serveWithDefault(Path config, Path defaultLog) {
     ServeCommand command = new ServeCommand();
     command.defaultTerminationLog = defaultLog;
-    CommandLine cli = new CommandLine(command);
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute("--config", config.toString());
+    return Cli.execute(
+        command,
+        new PrintWriter(new StringWriter(), true),
+        new PrintWriter(err, true),
+        "--config",
+        config.toString());
   }
 
   @Test

@@ -200,7 +200,22 @@ class ServeProcessIT {
     assertThat(loaded).as("class-load log").contains("io.peerrelay.relay.cli.RunningRelay ");
     assertThat(loaded)
         .as("classes loaded up to serving")
-        .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
+        .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ")
+        // Building picocli's model of every command took 100-180 ms of each start.
+        .doesNotContain("picocli.");
+  }
+
+  @Test
+  void aCommandLineThatDoesNotFitExitsTwoNamingTheOption() throws Exception {
+    Files.writeString(configFile, config(""));
+    relay = serveProcess("--threads", "none");
+
+    assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(relay.exitValue()).isEqualTo(2);
+    assertThat(log())
+        .contains("serve: invalid value for option '--threads=N': 'none' is not a number")
+        .contains("Run 'peer-relay serve --help' for its options.")
+        .doesNotContain("serving as ");
   }
 
   @Test

@@ -1,0 +1,33 @@
+package io.peerrelay.relay.cli;
+
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The {@code peer-relay} program: the relay itself ({@code serve}) and the small tools that go with
+ * it. Quarkus starts it and exits with the code it returns.
+ */
+@QuarkusMain
+public class PeerRelayMain implements QuarkusApplication {
+  @Inject ShutdownDrain shutdownDrain;
+
+  @Override
+  public int run(String... args) {
+    ServeCommand serve = new ServeCommand();
+    serve.shutdownDrain = shutdownDrain;
+    List<CliCommand> commands =
+        List.of(
+            serve,
+            new KeygenCommand(),
+            new SessionsCommand(),
+            new PingCommand(),
+            new BenchCommand());
+    PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    return Cli.run(commands, out, err, args);
+  }
+}
