@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -61,10 +60,10 @@ public class BenchCommand extends CliCommand {
 
   @Override
   void accept(CliArgs args) {
-    pairs = args.value("--pairs", ServeCommand::positiveInt);
+    pairs = args.positiveInteger("--pairs");
     payloads = args.value("--payloads", BenchCommand::sizes);
     seconds = args.decimal("--seconds");
-    threads = args.value("--threads", ServeCommand::positiveInt);
+    threads = args.positiveInteger("--threads");
     rounds = args.integer("--rounds");
   }
 
@@ -211,9 +210,7 @@ public class BenchCommand extends CliCommand {
 
   /** Runs the command without the Quarkus runtime: {@code java -cp ... BenchCommand [options]}. */
   public static void main(String[] args) {
-    PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
-    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    System.exit(Cli.execute(new BenchCommand(), out, err, args));
+    System.exit(Cli.execute(new BenchCommand(), Cli.stdout(), Cli.stderr(), args));
   }
 
   private static void awaitOpen(RelayServer server, int vni) throws InterruptedException {

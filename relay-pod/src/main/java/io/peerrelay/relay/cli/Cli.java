@@ -1,6 +1,7 @@
 package io.peerrelay.relay.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -13,8 +14,20 @@ final class Cli {
   private static final String SUMMARY = "A Tailscale-compatible peer relay and its tools.";
   private static final int WIDTH = 80;
   private static final int OPTION_COLUMN = 30;
+  private static final String HELP = "Show this help message and exit.";
+  private static final String VERSION = "Print version information and exit.";
 
   private Cli() {}
+
+  /** Standard output for a command: flushed by {@link #run} and {@link #execute}. */
+  static PrintWriter stdout() {
+    return new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+  }
+
+  /** Standard error for a command, flushed at every line. */
+  static PrintWriter stderr() {
+    return new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+  }
 
   /** Runs the command {@code args[0]} of {@code commands} with the rest of {@code args}. */
   static int run(List<CliCommand> commands, PrintWriter out, PrintWriter err, String... args) {
@@ -99,8 +112,8 @@ final class Cli {
       wrap(to, "  " + spec.name(), summary(spec.description().get(0)), column);
     }
     to.println("Options:");
-    to.println("  -h, --help     Show this help message and exit.");
-    to.println("  -V, --version  Print version information and exit.");
+    to.println("  -h, --help     " + HELP);
+    to.println("  -V, --version  " + VERSION);
     to.println("Run '" + PROGRAM + " COMMAND --help' for a command's options.");
   }
 
@@ -124,10 +137,7 @@ final class Cli {
       }
     }
     for (List<String> group : spec.exactlyOneGroups()) {
-      synopsis.append(" (");
-      synopsis.append(
-          String.join(" | ", group.stream().map(n -> spec.option(n).synopsis()).toList()));
-      synopsis.append(')');
+      synopsis.append(" (").append(spec.synopses(group, " | ")).append(')');
     }
     synopsis.append(" [OPTIONS]");
     wrap(to, "Usage:", synopsis.toString(), 7);
@@ -138,8 +148,8 @@ final class Cli {
     for (CliSpec.Option option : spec.options()) {
       wrap(to, "  " + option.synopsis(), option.description(), OPTION_COLUMN);
     }
-    wrap(to, "  -h, --help", "Show this help message and exit.", OPTION_COLUMN);
-    wrap(to, "  -V, --version", "Print version information and exit.", OPTION_COLUMN);
+    wrap(to, "  -h, --help", HELP, OPTION_COLUMN);
+    wrap(to, "  -V, --version", VERSION, OPTION_COLUMN);
   }
 
   /**

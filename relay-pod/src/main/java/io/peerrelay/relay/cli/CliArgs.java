@@ -91,8 +91,7 @@ final class CliArgs {
         long count = group.stream().filter(given::containsKey).count();
         if (count != 1) {
           throw new UsageException(
-              (count == 0 ? "give one of " : "give only one of ")
-                  + String.join(", ", group.stream().map(n -> spec.option(n).synopsis()).toList()));
+              (count == 0 ? "give one of " : "give only one of ") + spec.synopses(group, ", "));
         }
       }
     }
@@ -105,7 +104,8 @@ final class CliArgs {
 
   /** Whether the option was on the command line (a default does not count). */
   boolean has(String name) {
-    return given.containsKey(known(name).name());
+    known(name);
+    return given.containsKey(name);
   }
 
   /** The option's value, its default when it was not given, or null. */
@@ -149,6 +149,19 @@ final class CliArgs {
 
   Double decimal(String name) {
     return value(name, Double::valueOf);
+  }
+
+  /** A whole number of at least 1, or null when neither given nor defaulted. */
+  Integer positiveInteger(String name) {
+    return value(name, CliArgs::positive);
+  }
+
+  private static Integer positive(String text) {
+    int n = Integer.parseInt(text);
+    if (n < 1) {
+      throw new IllegalArgumentException("must be 1 or more");
+    }
+    return n;
   }
 
   private static String why(IllegalArgumentException e) {

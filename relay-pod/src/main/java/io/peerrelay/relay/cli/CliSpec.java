@@ -95,4 +95,9 @@ final class CliSpec {
   List<List<String>> exactlyOneGroups() {
     return exactlyOne;
   }
+
+  /** The group's options as usage texts name them, joined by {@code separator}. */
+  String synopses(List<String> group, String separator) {
+    return String.join(separator, group.stream().map(n -> options.get(n).synopsis()).toList());
+  }
 }

@@ -2,7 +2,6 @@ package io.peerrelay.relay.cli;
 
 import io.peerrelay.relay.protocol.DiscoPrivateKey;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -44,11 +43,10 @@ public class KeygenCommand extends CliCommand {
   @Override
   int call() throws IOException {
     DiscoPrivateKey key = DiscoPrivateKey.generate();
-    PrintWriter stdout = out;
     if (outFile == null) {
-      stdout.println(key.toText());
-      stdout.println(key.publicKey());
-      stdout.flush();
+      out.println(key.toText());
+      out.println(key.publicKey());
+      out.flush();
       return 0;
     }
     try {
@@ -58,8 +56,8 @@ public class KeygenCommand extends CliCommand {
           "keygen: " + outFile + " exists; pass --force to replace it (the old key is lost)");
       return 1;
     }
-    stdout.println(key.publicKey());
-    stdout.flush();
+    out.println(key.publicKey());
+    out.flush();
     return 0;
   }
 

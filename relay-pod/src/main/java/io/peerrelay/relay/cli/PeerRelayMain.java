@@ -3,8 +3,6 @@ package io.peerrelay.relay.cli;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -26,8 +24,6 @@ public class PeerRelayMain implements QuarkusApplication {
             new SessionsCommand(),
             new PingCommand(),
             new BenchCommand());
-    PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
-    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    return Cli.run(commands, out, err, args);
+    return Cli.run(commands, Cli.stdout(), Cli.stderr(), args);
   }
 }

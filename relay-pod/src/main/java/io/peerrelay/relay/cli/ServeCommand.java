@@ -82,7 +82,7 @@ public class ServeCommand extends CliCommand {
     bindV6 = args.text("--bind-v6");
     noIpv6 = args.flag("--no-ipv6");
     if (args.has("--threads")) {
-      threads = args.value("--threads", ServeCommand::positiveInt);
+      threads = args.positiveInteger("--threads");
     }
     recheck = args.value("--recheck", ServeCommand::positiveDuration);
     terminationLog = args.path("--termination-log");
@@ -150,13 +150,5 @@ public class ServeCommand extends CliCommand {
       throw new IllegalArgumentException("must be more than 0");
     }
     return d;
-  }
-
-  static int positiveInt(String value) {
-    int n = Integer.parseInt(value);
-    if (n < 1) {
-      throw new IllegalArgumentException("must be 1 or more");
-    }
-    return n;
   }
 }
